@@ -1,0 +1,87 @@
+"""The shared core: users, local authorities and teams."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def las(self) -> "LocalAuthorityQuerySet":
+        """Local authorities only (not regions or England)."""
+        return self.filter(kind=LocalAuthority.Kind.LA)
+
+    def visible_to(self, user) -> "LocalAuthorityQuerySet":
+        """The local authorities a user may see: those granted, or all when none is granted."""
+        if not user.is_authenticated:
+            return self.none()
+        granted = user.local_authorities.all()
+        if user.is_superuser or not granted.exists():
+            return self.las()
+        return self.las().filter(pk__in=granted.values("pk"))
+
+
+class LocalAuthority(models.Model):
+    """An English local authority, region or the country, keyed by its ONS code."""
+
+    class Kind(models.TextChoices):
+        LA = "la", "Local authority"
+        REGION = "region", "Region"
+        NATIONAL = "national", "National"
+
+    code = models.CharField("ONS code", max_length=9, unique=True, help_text="For example E10000020")
+    dfe_number = models.CharField("DfE LA number", max_length=3, blank=True, help_text="For example 926")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LA)
+    region = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        limit_choices_to={"kind": "region"},
+    )
+    is_synthetic = models.BooleanField(
+        default=False, help_text="A made-up authority for demonstrations: its figures are not real."
+    )
+    statistical_neighbours = models.ManyToManyField("self", symmetrical=False, blank=True)
+
+    history = HistoricalRecords()
+    objects = LocalAuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "local authority"
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} (synthetic)" if self.is_synthetic else self.name
+
+
+class Team(models.Model):
+    """An owner team named in the commissioning action tables."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A portal user. Roles are groups (see sufficiency.roles)."""
+
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    local_authorities = models.ManyToManyField(
+        LocalAuthority, blank=True, related_name="users",
+        help_text="The authorities this user may see. None granted means every authority held.",
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[teams])
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,106 @@
+"""Login on every page, roles, the 403 page, logout, lockout and deploy checks."""
+
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+PAGES = ["home", "placements:dashboard", "priorities:action_list", "flourish:overview", "data:index"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_needs_login(client, name):
+    url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_accessibility_statement_is_public(client):
+    response = client.get(reverse("accessibility"))
+    assert response.status_code == 200
+    assert b"Accessibility statement" in response.content
+
+
+def test_manager_sees_overview_but_not_data_pages(manager_client):
+    assert manager_client.get(reverse("home")).status_code == 200
+    response = manager_client.get(reverse("data:index"))
+    assert response.status_code == 403
+    assert b"You do not have permission to do this" in response.content
+
+
+def test_data_admin_sees_data_link(data_admin_client, manager_client):
+    data_url = reverse("data:index").encode()
+    assert data_url in data_admin_client.get(reverse("home")).content
+    assert data_url not in manager_client.get(reverse("home")).content
+
+
+def test_login_and_logout(client, manager):
+    response = client.post(reverse("login"), {"username": "manager", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_wrong_password_shows_error(client, manager):
+    response = client.post(reverse("login"), {"username": "manager", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+
+
+def test_axes_locks_out_after_repeated_failures(client, manager):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "manager", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    response = client.post(
+        reverse("login"), {"username": "manager", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 429
+    assert b"Your account is locked" in response.content
+
+
+def test_sessions_expire():
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_csp_header_forbids_outside_assets(manager_client):
+    response = manager_client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_check_deploy_is_clean_with_production_values(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "false",
+        "TESTING": "false",
+        "SECRET_KEY": "x" * 30 + "production-like-secret-key-value-1234567890",
+        "ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_refuses_to_start_without_secret_key_when_debug_off(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "false", "TESTING": "false", "SECRET_KEY": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
