@@ -1,0 +1,223 @@
+"""Writes for priorities. Every write checks permission, runs in one transaction and bumps `version`.
+
+Optimistic concurrency: a form carries the action's `version` as it was when the form was shown. The
+service locks the row (`select_for_update`), then bumps the version with `UPDATE ... WHERE version=<seen>`;
+if another save got there first, nothing is written and ConflictError says what the other person changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from priorities.models import DESCRIPTION_MAX, TEXT_MAX, Action, Portfolio, Priority, StatusUpdate, Theme
+from priorities.timescales import parse_timescale
+from sufficiency.models import Team
+
+
+class ConflictError(Exception):
+    """Someone else changed the action after the form was shown. Nothing was saved."""
+
+    def __init__(self, *, action: Action, expected_version: int):
+        self.action = action
+        self.expected_version = expected_version
+        # The other person's change(s): history records newer than the version the form was built on.
+        self.changes = list(
+            Action.history.filter(id=action.pk, version__gt=expected_version)
+            .select_related("history_user")
+            .order_by("history_date")
+        )
+        super().__init__(
+            "Someone else changed this action after you opened the form, so your change was not saved."
+        )
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied("You do not have permission to change this action.")
+
+
+def _check_length(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise ValidationError({field: f"Must be {limit} characters or fewer (it has {len(value)})."})
+
+
+def _lock(action: Action, expected_version: int) -> Action:
+    """Lock the row and claim the next version, or raise ConflictError. Call inside a transaction."""
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(version=F("version") + 1)
+    if locked.version != expected_version or claimed != 1:
+        locked.refresh_from_db()
+        raise ConflictError(action=locked, expected_version=expected_version)
+    locked.version = expected_version + 1
+    return locked
+
+
+def _save(action: Action, user, reason: str) -> None:
+    action._history_user = user
+    action._change_reason = reason
+    action.save()
+
+
+def action_update_status(
+    *,
+    action: Action,
+    user,
+    to_status: str,
+    comment: str = "",
+    evidence_url: str = "",
+    expected_version: int,
+    progress_note: str | None = None,
+) -> StatusUpdate:
+    """Record a status update (append-only) and set the action's status (and progress note if given)."""
+    _require(user, "priorities.edit_action", action)
+    comment = (comment or "").strip()
+    if to_status not in Action.Status.values:
+        raise ValidationError({"status": "Select a status from the list."})
+    if to_status in Action.COMMENT_REQUIRED and not comment:
+        raise ValidationError(
+            {"comment": f"Enter a comment explaining why the action is {to_status.lower()}."}
+        )
+    _check_length("comment", comment, TEXT_MAX)
+    _check_length("evidence_url", evidence_url or "", 500)
+    if progress_note is not None:
+        _check_length("progress_note", progress_note, TEXT_MAX)
+    with transaction.atomic():
+        locked = _lock(action, expected_version)
+        from_status = locked.status
+        if (
+            to_status == from_status
+            and not comment
+            and (progress_note is None or progress_note == locked.progress_note)
+        ):
+            raise ValidationError({"status": "Change the status, or add a comment or progress note."})
+        locked.status = to_status
+        if progress_note is not None:
+            locked.progress_note = progress_note
+        _save(locked, user, f"Status: {from_status} → {to_status}")
+        update = StatusUpdate.objects.create(
+            action=locked,
+            user=user,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment,
+            evidence_url=evidence_url or "",
+        )
+    action.__dict__.update(
+        {k: getattr(locked, k) for k in ("status", "progress_note", "version", "updated_at")}
+    )
+    return update
+
+
+def action_override_rag(*, action: Action, user, rag: str, reason: str, expected_version: int) -> Action:
+    """Set (or clear, with rag="") the RAG override; a reason is required to set one. Recorded in history."""
+    _require(user, "priorities.edit_action", action)
+    reason = (reason or "").strip()
+    if rag not in Action.RagOverride.values:
+        raise ValidationError({"rag": "Select red, amber, green or no override."})
+    if rag and not reason:
+        raise ValidationError({"reason": "Enter the reason for overriding the RAG."})
+    _check_length("reason", reason, TEXT_MAX)
+    with transaction.atomic():
+        locked = _lock(action, expected_version)
+        locked.rag_override = rag
+        locked.rag_override_reason = reason if rag else ""
+        _save(locked, user, f"RAG override: {rag or 'cleared'}" + (f" ({reason})" if reason else ""))
+    return locked
+
+
+def action_archive(*, action: Action, user, expected_version: int, when: datetime | None = None) -> Action:
+    """Retire an action: kept with its history, out of the default lists. Never deleted."""
+    _require(user, "priorities.manage_strategy")
+    with transaction.atomic():
+        locked = _lock(action, expected_version)
+        locked.archived_at = when or timezone.now()
+        _save(locked, user, "Archived")
+    return locked
+
+
+def action_unarchive(*, action: Action, user, expected_version: int) -> Action:
+    """Bring an archived action back into the lists."""
+    _require(user, "priorities.manage_strategy")
+    with transaction.atomic():
+        locked = _lock(action, expected_version)
+        locked.archived_at = None
+        _save(locked, user, "Restored from archive")
+    return locked
+
+
+def priority_archive(*, priority: Priority, user, when: datetime | None = None) -> Priority:
+    """Retire a priority (its actions leave the default lists with it). Never deleted."""
+    _require(user, "priorities.manage_strategy")
+    with transaction.atomic():
+        priority = Priority.objects.select_for_update().get(pk=priority.pk)
+        priority.archived_at = when or timezone.now()
+        priority._history_user = user
+        priority.save()
+    return priority
+
+
+def priority_create(*, portfolio: Portfolio, title: str, user, order: int | None = None) -> Priority:
+    """Add a priority to a portfolio (lead commissioners, at the yearly refresh)."""
+    _require(user, "priorities.manage_strategy")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Enter the priority."})
+    _check_length("title", title, 500)
+    if order is None:
+        order = (
+            Priority.objects.filter(portfolio=portfolio)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+            or 0
+        ) + 1
+    priority = Priority(portfolio=portfolio, title=title, order=order, source="Added in the portal")
+    priority._history_user = user
+    priority.save()
+    return priority
+
+
+def action_create(
+    *,
+    priority: Priority,
+    user,
+    description: str,
+    owner_team: Team,
+    timescale_text: str = "",
+    themes: Iterable[Theme] = (),
+    status: str = Action.Status.NOT_STARTED,
+    lead_officer: str = "",
+    co_owner_teams: Iterable[Team] = (),
+) -> Action:
+    """Add an action to a priority; due dates are parsed from the timescale text."""
+    _require(user, "priorities.manage_strategy")
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": "Enter the action."})
+    _check_length("description", description, DESCRIPTION_MAX)
+    _check_length("timescale_text", timescale_text, 100)
+    _check_length("lead_officer", lead_officer, 120)
+    if status not in Action.Status.values:
+        raise ValidationError({"status": "Select a status from the list."})
+    ts = parse_timescale(timescale_text)
+    with transaction.atomic():
+        action = Action(
+            priority=priority,
+            description=description,
+            owner_team=owner_team,
+            lead_officer=lead_officer,
+            timescale_text=timescale_text,
+            due_start=ts.start,
+            due_end=ts.end,
+            status=status,
+        )
+        _save(action, user, "Added")
+        action.themes.set(themes)
+        action.co_owner_teams.set(co_owner_teams)
+    return action
