@@ -1,0 +1,150 @@
+"""Forms for priorities. They validate input; the services do the writing (and check again)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from priorities.models import DESCRIPTION_MAX, TEXT_MAX, Action, Portfolio, Priority, Theme
+from sufficiency.models import Team
+
+
+class _Textarea(forms.Textarea):
+    def __init__(self, rows=4):
+        super().__init__(attrs={"class": "govuk-textarea", "rows": rows})
+
+
+class _Text(forms.TextInput):
+    def __init__(self, width=""):
+        super().__init__(attrs={"class": f"govuk-input {width}".strip()})
+
+
+class StatusUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=Action.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the action's status.",
+            "invalid_choice": "Select a status from the list.",
+        },
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_Textarea(),
+        help_text="Required when the action is put on hold, completed or cancelled.",
+        error_messages={"max_length": f"Comment must be {TEXT_MAX} characters or fewer."},
+    )
+    evidence_url = forms.URLField(
+        label="Evidence link (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input"}),
+        help_text="A link to a report, minutes or document, starting https://",
+        error_messages={
+            "invalid": "Enter the evidence link as a full web address, like https://example.org/report",
+            "max_length": "Evidence link must be 500 characters or fewer.",
+        },
+    )
+    progress_note = forms.CharField(
+        label="Progress note",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_Textarea(rows=3),
+        help_text="A short summary of where the action stands, shown in the list and the board pack.",
+        error_messages={"max_length": f"Progress note must be {TEXT_MAX} characters or fewer."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status in Action.COMMENT_REQUIRED and not (data.get("comment") or "").strip():
+            self.add_error("comment", f"Enter a comment explaining why the action is {status.lower()}.")
+        return data
+
+
+class RagOverrideForm(forms.Form):
+    rag = forms.ChoiceField(
+        label="RAG",
+        choices=Action.RagOverride.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select red, amber, green or no override."},
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_Textarea(),
+        error_messages={"max_length": f"Reason must be {TEXT_MAX} characters or fewer."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rag") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reason for overriding the RAG.")
+        return data
+
+
+class ArchiveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PriorityForm(forms.Form):
+    portfolio = forms.ModelChoiceField(
+        queryset=Portfolio.objects.all(),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Select the portfolio."},
+    )
+    title = forms.CharField(
+        label="Priority",
+        max_length=500,
+        widget=_Textarea(rows=2),
+        error_messages={
+            "required": "Enter the priority.",
+            "max_length": "Priority must be 500 characters or fewer.",
+        },
+    )
+
+
+class ActionForm(forms.Form):
+    priority = forms.ModelChoiceField(
+        queryset=Priority.objects.filter(archived_at__isnull=True).select_related("portfolio"),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Select the priority."},
+    )
+    description = forms.CharField(
+        label="Action",
+        max_length=DESCRIPTION_MAX,
+        widget=_Textarea(rows=5),
+        error_messages={
+            "required": "Enter the action.",
+            "max_length": f"Action must be {DESCRIPTION_MAX} characters or fewer.",
+        },
+    )
+    owner_team = forms.ModelChoiceField(
+        queryset=Team.objects.all(),
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"required": "Select the owner team."},
+    )
+    lead_officer = forms.CharField(
+        label="Lead officer (optional)", required=False, max_length=120, widget=_Text()
+    )
+    timescale_text = forms.CharField(
+        label="Timescale",
+        max_length=100,
+        required=False,
+        widget=_Text("govuk-input--width-20"),
+        help_text="As you would write it, for example 'March 2023' or 'April 2023 to March 2024'.",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.ChoiceField(
+        choices=Action.Status.choices, initial=Action.Status.NOT_STARTED, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].label_from_instance = lambda p: f"{p.portfolio}: {p.title}"
