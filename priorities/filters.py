@@ -43,15 +43,30 @@ class ActionFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search"}),
     )
     portfolio = django_filters.ModelChoiceFilter(
-        queryset=Portfolio.objects.all(), field_name="priority__portfolio", empty_label="All", widget=_Select
+        label="Portfolio",
+        queryset=Portfolio.objects.all(),
+        field_name="priority__portfolio",
+        empty_label="All",
+        widget=_Select,
     )
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.all(), field_name="themes", empty_label="All", widget=_Select, distinct=True
+        label="Theme",
+        queryset=Theme.objects.all(),
+        field_name="themes",
+        empty_label="All",
+        widget=_Select,
+        distinct=True,
     )
     team = django_filters.ModelChoiceFilter(
-        queryset=Team.objects.all(), method="filter_team", empty_label="All", widget=_Select
+        label="Team (owner or co-owner)",
+        queryset=Team.objects.all(),
+        method="filter_team",
+        empty_label="All",
+        widget=_Select,
     )
-    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="All", widget=_Select)
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Action.Status.choices, empty_label="All", widget=_Select
+    )
     rag = django_filters.ChoiceFilter(
         label="RAG", choices=RAG_CHOICES, field_name="rag_code", empty_label="All", widget=_Select
     )

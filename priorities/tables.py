@@ -38,7 +38,8 @@ class ActionTable(tables.Table):
         text = first if len(first) <= 160 else first[:159] + "…"
         archived = " (archived)" if record.is_archived else ""
         return format_html(
-            '<span class="govuk-caption-s app-priority">{}</span><a class="govuk-link" href="{}">{}</a>{}',
+            '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-bottom-1">{}</span>'
+            '<a class="govuk-link" href="{}">{}</a>{}',
             record.priority.title,
             record.get_absolute_url(),
             text,
