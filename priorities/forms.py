@@ -148,3 +148,48 @@ class ActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority"].label_from_instance = lambda p: f"{p.portfolio}: {p.title}"
+
+
+class ActionDetailsForm(forms.Form):
+    """Edit an action's wording, lead officer, timescale and themes (owner team: lead commissioners)."""
+
+    description = forms.CharField(
+        label="Action",
+        max_length=DESCRIPTION_MAX,
+        widget=_Textarea(rows=6),
+        error_messages={
+            "required": "Enter the action.",
+            "max_length": f"Action must be {DESCRIPTION_MAX} characters or fewer.",
+        },
+    )
+    lead_officer = forms.CharField(
+        label="Lead officer (optional)",
+        required=False,
+        max_length=120,
+        widget=_Text(),
+        error_messages={"max_length": "Lead officer must be 120 characters or fewer."},
+    )
+    timescale_text = forms.CharField(
+        label="Timescale",
+        max_length=100,
+        required=False,
+        widget=_Text("govuk-input--width-20"),
+        help_text="As you would write it, for example 'March 2023' or 'April 2023 to March 2024'. "
+        "The due date is read from it.",
+        error_messages={"max_length": "Timescale must be 100 characters or fewer."},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    owner_team = forms.ModelChoiceField(
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        help_text="Only lead commissioners can move an action to another team.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, can_move_team: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_move_team:
+            del self.fields["owner_team"]

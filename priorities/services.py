@@ -131,6 +131,51 @@ def action_override_rag(*, action: Action, user, rag: str, reason: str, expected
     return locked
 
 
+def action_update_details(
+    *,
+    action: Action,
+    user,
+    expected_version: int,
+    description: str,
+    lead_officer: str,
+    timescale_text: str,
+    themes: Iterable[Theme],
+    owner_team: Team | None = None,
+) -> Action:
+    """Change an action's wording, lead officer, timescale (dates re-read) and themes.
+
+    Commissioners of the action's team may do this; moving it to another owner team is for lead
+    commissioners only.
+    """
+    _require(user, "priorities.edit_action", action)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": "Enter the action."})
+    _check_length("description", description, DESCRIPTION_MAX)
+    _check_length("lead_officer", lead_officer or "", 120)
+    _check_length("timescale_text", timescale_text or "", 100)
+    if owner_team is not None and owner_team.pk != action.owner_team_id:
+        _require(user, "priorities.manage_strategy")
+    themes = list(themes)
+    ts = parse_timescale(timescale_text)
+    with transaction.atomic():
+        locked = _lock(action, expected_version)
+        old_themes = sorted(t.name for t in locked.themes.all())
+        locked.description = description
+        locked.lead_officer = (lead_officer or "").strip()
+        locked.timescale_text = (timescale_text or "").strip()
+        locked.due_start, locked.due_end = ts.start, ts.end
+        if owner_team is not None:
+            locked.owner_team = owner_team
+        new_themes = sorted(t.name for t in themes)
+        reason = "Details changed"
+        if new_themes != old_themes:
+            reason += f"; themes: {', '.join(old_themes) or 'none'} → {', '.join(new_themes) or 'none'}"
+        _save(locked, user, reason)
+        locked.themes.set(themes)
+    return locked
+
+
 def action_archive(*, action: Action, user, expected_version: int, when: datetime | None = None) -> Action:
     """Retire an action: kept with its history, out of the default lists. Never deleted."""
     _require(user, "priorities.manage_strategy")

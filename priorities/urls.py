@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status_update, name="action_status_update"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("actions/<int:pk>/rag/", views.action_rag_override, name="action_rag_override"),
     path("actions/<int:pk>/archive/", views.action_archive, name="action_archive"),
     path("actions/add/", views.action_create, name="action_create"),

@@ -16,7 +16,14 @@ from django_tables2 import RequestConfig
 
 from priorities import boardpack, selectors, services
 from priorities.filters import ActionFilter
-from priorities.forms import ActionForm, ArchiveForm, PriorityForm, RagOverrideForm, StatusUpdateForm
+from priorities.forms import (
+    ActionDetailsForm,
+    ActionForm,
+    ArchiveForm,
+    PriorityForm,
+    RagOverrideForm,
+    StatusUpdateForm,
+)
 from priorities.models import Action, Priority
 from priorities.tables import ActionTable
 
@@ -184,6 +191,59 @@ def action_rag_override(request, pk: int):
             "conflict": conflict,
             "computed": action.rag().computed or action.rag(),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    action = _action_or_404(pk)
+    _require(request, "priorities.edit_action", action)
+    can_move_team = request.user.has_perm("priorities.manage_strategy")
+    conflict = None
+    if request.method == "POST":
+        form = ActionDetailsForm(request.POST, can_move_team=can_move_team)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.action_update_details(
+                    action=action,
+                    user=request.user,
+                    expected_version=data["version"],
+                    description=data["description"],
+                    lead_officer=data["lead_officer"],
+                    timescale_text=data["timescale_text"],
+                    themes=data["themes"],
+                    owner_team=data.get("owner_team"),
+                )
+            except services.ConflictError as exc:
+                conflict = exc
+                data = request.POST.copy()
+                data["version"] = str(exc.action.version)
+                form = ActionDetailsForm(data, can_move_team=can_move_team)
+                form.is_valid()
+                form.add_error(
+                    None, str(exc) + " Check their change below, then save again if yours still applies."
+                )
+                action = _action_or_404(pk)
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Action details saved.")
+                return redirect(action.get_absolute_url())
+    else:
+        form = ActionDetailsForm(
+            initial={
+                "description": action.description,
+                "lead_officer": action.lead_officer,
+                "timescale_text": action.timescale_text,
+                "themes": list(action.themes.all()),
+                "owner_team": action.owner_team_id,
+                "version": action.version,
+            },
+            can_move_team=can_move_team,
+        )
+    return render(
+        request, "priorities/action_edit_form.html", {"action": action, "form": form, "conflict": conflict}
     )
 
 

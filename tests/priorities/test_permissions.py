@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from priorities.models import StatusUpdate
 
-EDIT_VIEWS = ["priorities:action_status_update", "priorities:action_rag_override"]
+EDIT_VIEWS = ["priorities:action_status_update", "priorities:action_rag_override", "priorities:action_edit"]
 
 
 @pytest.mark.parametrize("name", EDIT_VIEWS)

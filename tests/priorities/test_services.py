@@ -179,3 +179,54 @@ def test_priority_archive_hides_its_actions(seeded, lead_commissioner):
     services.priority_archive(priority=action.priority, user=lead_commissioner)
     assert action not in Action.objects.active()
     assert Action.objects.filter(pk=action.pk).exists()
+
+
+def test_update_details_reparses_dates_and_records_history(cr_action, commissioner, lead_commissioner):
+    build = Theme.objects.filter(name="Build")
+    services.action_update_details(
+        action=cr_action,
+        user=commissioner,
+        expected_version=1,
+        description="New wording",
+        lead_officer="Jo Bloggs",
+        timescale_text="April 2026 to March 2027",
+        themes=Theme.objects.filter(name="Partner"),
+    )
+    cr_action.refresh_from_db()
+    assert (str(cr_action.due_start), str(cr_action.due_end)) == ("2026-04-01", "2027-03-31")
+    assert "themes: Build → Partner" in cr_action.history.first().history_change_reason
+    other = Team.objects.get(name="Resources")
+    with pytest.raises(PermissionDenied):
+        services.action_update_details(
+            action=cr_action,
+            user=commissioner,
+            expected_version=2,
+            description="x",
+            lead_officer="",
+            timescale_text="",
+            themes=build,
+            owner_team=other,
+        )
+    services.action_update_details(
+        action=cr_action,
+        user=lead_commissioner,
+        expected_version=2,
+        description="x",
+        lead_officer="",
+        timescale_text="Ongoing",
+        themes=build,
+        owner_team=other,
+    )
+    cr_action.refresh_from_db()
+    assert cr_action.owner_team == other and cr_action.due_end is None
+    assert cr_action.rag().code == "none"
+    with pytest.raises(services.ConflictError):
+        services.action_update_details(
+            action=cr_action,
+            user=lead_commissioner,
+            expected_version=2,
+            description="y",
+            lead_officer="",
+            timescale_text="",
+            themes=build,
+        )

@@ -2,12 +2,12 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from priorities.models import Action, StatusUpdate
 
-LIST = reverse("priorities:action_list")
+LIST = reverse_lazy("priorities:action_list")
 
 
 def test_list(seeded, manager_client):
@@ -21,10 +21,35 @@ def test_list(seeded, manager_client):
     assert "Add a priority" not in body  # managers do not manage the strategy
 
 
-def test_list_query_count(seeded, manager_client, django_assert_max_num_queries):
+def test_list_query_count(seeded, manager_client, django_assert_max_num_queries, lead_commissioner):
+    """The list's queries do not grow with the number of actions (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from priorities import services
+    from priorities.models import Theme
+    from sufficiency.models import Team
+
     with django_assert_max_num_queries(15):
         response = manager_client.get(LIST)
     assert response.status_code == 200
+    with CaptureQueriesContext(connection) as before:
+        manager_client.get(LIST)
+    priority = Action.objects.first().priority
+    for i in range(10):
+        services.action_create(
+            priority=priority,
+            user=lead_commissioner,
+            description=f"Extra action {i}",
+            owner_team=Team.objects.get(name="Adoption"),
+            co_owner_teams=Team.objects.filter(name="Commissioning"),
+            themes=Theme.objects.all()[:2],
+            timescale_text="March 2030",
+        )
+    with CaptureQueriesContext(connection) as after:
+        response = manager_client.get(LIST)
+    assert response.context["result_count"] == 40
+    assert len(after.captured_queries) == len(before.captured_queries)
 
 
 @pytest.mark.parametrize(
@@ -165,6 +190,32 @@ def test_stale_form_shows_conflict_and_saves_nothing(
     assert StatusUpdate.objects.count() == 1
     cr_action.refresh_from_db()
     assert cr_action.status == "On hold"
+
+
+def test_edit_details_view(cr_action, commissioner_client):
+    url = reverse("priorities:action_edit", args=[cr_action.pk])
+    response = commissioner_client.get(url)
+    assert response.status_code == 200 and "owner_team" not in response.context["form"].fields
+    too_long = commissioner_client.post(url, {"description": "x" * 4001, "version": 1})
+    assert "Action must be 4000 characters or fewer." in too_long.content.decode()
+    ok = commissioner_client.post(
+        url,
+        {
+            "description": "Reworded",
+            "lead_officer": "A. Officer",
+            "timescale_text": "June 2027",
+            "version": 1,
+        },
+    )
+    assert ok.status_code == 302
+    cr_action.refresh_from_db()
+    assert (cr_action.description, cr_action.lead_officer, str(cr_action.due_end)) == (
+        "Reworded",
+        "A. Officer",
+        "2027-06-30",
+    )
+    detail = commissioner_client.get(cr_action.get_absolute_url()).content.decode()
+    assert "Lead officer: (none) → A. Officer" in detail
 
 
 def test_rag_override_view(cr_action, commissioner_client):
