@@ -194,6 +194,18 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["priority__portfolio__order", "priority__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["Not started", "In progress", "Launched", "On hold", "Complete", "Cancelled"]
+                ),
+                name="prio_action_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rag_override__in=["", "red", "amber", "green"]),
+                name="prio_action_rag_override_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         text = self.description.split("\n", 1)[0]
@@ -239,6 +251,13 @@ class StatusUpdate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The database refuses a close-out without a comment, whatever code path writes it.
+            models.CheckConstraint(
+                condition=~Q(to_status__in=["On hold", "Complete", "Cancelled"]) | ~Q(comment=""),
+                name="prio_statusupdate_comment_required",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"

@@ -61,3 +61,14 @@ def test_rag_method_uses_override(seeded):
     action.rag_override, action.rag_override_reason = "red", "Provider withdrew"
     rag = action.rag()
     assert rag.code == "red" and rag.overridden and "Provider withdrew" in rag.rule
+
+
+def test_database_refuses_closing_without_comment_and_unknown_status(seeded):
+    from django.db import IntegrityError, transaction
+
+    action = Action.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StatusUpdate.objects.create(action=action, to_status="Complete", comment="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Action.objects.filter(pk=action.pk).update(status="Done")
+    StatusUpdate.objects.create(action=action, to_status="Launched", comment="")  # no comment needed
