@@ -21,7 +21,11 @@ def actions_for_list(*, today: date | None = None, include_archived: bool = Fals
 
 
 def actions_by_ids(ids: Iterable[int], *, include_archived: bool = True) -> QuerySet[Action]:
-    """The actions with these ids (for FLOURISH links); archived ones included unless asked not to."""
+    """The actions with these ids (for FLOURISH links); archived ones included unless asked not to.
+
+    This and `Action.get_absolute_url()` are the seam for other apps: link to `priorities.Action` by id,
+    read through this selector, and show one with `templates/priorities/_action_summary.html`.
+    """
     qs = Action.objects.with_related().filter(pk__in=list(ids))
     return qs if include_archived else qs.active()
 

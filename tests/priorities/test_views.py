@@ -367,3 +367,13 @@ def test_actions_by_ids(seeded):
 
     ids = list(Action.objects.values_list("pk", flat=True)[:3])
     assert sorted(a.pk for a in actions_by_ids(ids)) == sorted(ids)
+
+
+def test_action_summary_partial_for_other_apps(seeded):
+    from django.template.loader import render_to_string
+
+    from priorities.selectors import actions_by_ids
+
+    action = actions_by_ids([Action.objects.first().pk]).get()
+    html = render_to_string("priorities/_action_summary.html", {"action": action})
+    assert action.get_absolute_url() in html and "In progress" in html and "Red" in html
