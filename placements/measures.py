@@ -423,7 +423,7 @@ def round_half_up(numerator: int, denominator: float | int | None, scale: int = 
 
     Exact (fractions.Fraction), so 1/400*100 = 0.25 gives 0.3, never float's 0.2.
     """
-    if denominator is None or (isinstance(denominator, float) and math.isnan(denominator)):
+    if _missing(denominator):
         return None
     den = Fraction(denominator)
     if den == 0:
@@ -738,7 +738,7 @@ def _year(p: _Prepared, year: int, population: float | int | None) -> dict[str, 
     out["cla_31_march"] = cla
     out["starts"] = _distinct(p.cid[p.rne_s & (p.decom >= start) & (p.decom <= ref)])
     out["ceases"] = _distinct(p.cid[p.ceased & (p.dec >= start) & (p.dec <= ref)])
-    out["rate_per_10k"] = round_half_up(cla, population, 10_000) if population else None
+    out["rate_per_10k"] = None if _missing(population) else round_half_up(cla, population, 10_000)
     out["uasc_31_march"] = int(np.count_nonzero(p.uasc_until[kids] > ref))
 
     for code, count in zip(PLACEMENT_GROUPS, np.bincount(p.group[current], minlength=8), strict=True):
