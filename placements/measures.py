@@ -177,7 +177,7 @@ _GROUP_RULES = {
     "placement_semi_independent": ("Semi-independent or supported living", "PLACE H5, K3 or P2."),
     "placement_other": (
         "Other placements",
-        "Every other PLACE code (including temporary placements T0-T4, R2, R3, R5, P3, Z1, Z11-Z14 and a "
+        "every other PLACE code (including temporary placements T0-T4, R2, R3, R5, P3, Z1, Z11-Z14 and a "
         "blank PLACE), and also U4, U5 or U6 with any PLACE_PROVIDER other than PR1-PR5 or blank "
         "(for example PR0): the reference names in-house as PR1-PR3 only and agency as PR4, PR5 or "
         "blank, and the eight groups must sum to children looked after, so such episodes are put here.",
