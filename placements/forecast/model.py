@@ -24,6 +24,13 @@ exit); entries are independent Poisson(lambda). Mean and covariance are propagat
 mean_t+1 = P' mean_t + lambda, Sigma_t+1 = P' Sigma_t P + sum_i mean_t[i] (diag(p_i) - p_i p_i') +
 diag(lambda). The 95% band is mean +/- 1.96 sd, clipped at 0, per state and for any sum of states
 (groups, bands, total) using the covariance.
+
+Limits: the band is the process variance given the fitted rates; it leaves out the uncertainty of the
+estimated rates themselves and any change of rates over time, so it is too narrow for real data. On
+synthetic data following the model (10 seeds, 48-month window, 24-month backtest) the total fell inside
+its band in 8 of 10 runs and 56-100% of the group bands held the actual. The 16+ exit rate is an
+average (leaving at 18 is not tied to DOB), and ageing and placement moves are independent. Episodes of
+children without a header DOB are left out.
 """
 
 from __future__ import annotations
