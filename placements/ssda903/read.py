@@ -1,0 +1,583 @@
+"""Read an uploaded SSDA903 return into raw tables of strings, reporting every problem instead of raising.
+
+Accepted forms (recognised by content, not by file name):
+
+- one or more CSV files, each recognised as a table by its set of column names;
+- a zip of CSV files (paths are checked; total size and member count are capped);
+- one .xlsx workbook with a sheet per table (sheets recognised by their columns too);
+- one XML file in the DfE form (root EXPSSDA903, one CHILD element per child).
+
+Every value is a string with surrounding spaces removed; empty cells are missing (NaN). Column names are
+upper-cased and stripped. Nothing here needs Django.
+
+Row numbers in problems are the numbers a person sees: for CSV files and spreadsheet sheets, the
+spreadsheet row (the column-name row is row 1, so the first data row is row 2); for XML, the record's
+position among that table's records (the first EPISODE element is row 1).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "MAX_ZIP_TOTAL_BYTES",
+    "OPTIONAL_COLUMNS",
+    "TABLE_COLUMNS",
+    "Problem",
+    "RawReturn",
+    "read_return",
+]
+
+MAX_UPLOAD_BYTES = 60 * 1024 * 1024  # per uploaded file
+MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed contents of one zip
+MAX_ZIP_MEMBERS = 100
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "Episodes": (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ),
+    "UASC": ("CHILD", "SEX", "DOB", "DUC"),
+    "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "Missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "OC2": (
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ),
+    "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "AD1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+    "PlacedAdoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    "PrevPerm": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+}
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"Episodes": ("PL_DISTANCE", "PL_LA", "PL_LOCATION")}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an uploaded return, located as precisely as possible.
+
+    severity: "error" (blocks the import) or "warning" (reported, does not block).
+    table: 903 table name ("Episodes"), or None for a problem with a whole file.
+    row: the row a person sees (see the module docstring), or None.
+    column: upper-case column name, or None. value: the offending value as found, or None.
+    message: plain English, saying what is wrong and what was expected.
+    """
+
+    severity: str
+    table: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class RawReturn:
+    """Tables of strings as read (name → DataFrame), with the problems met while reading.
+
+    Each table's index is the 0-based position of the record in its source; `first_row[name]` is the
+    row number a person sees for position 0, so a record's row is `index + first_row[name]`.
+    `sources[name]` says where the table came from ("episodes.csv", "return.xlsx, sheet Episodes").
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    first_row: dict[str, int] = field(default_factory=dict)
+
+    def row_numbers(self, table: str, index: Iterable[int]) -> np.ndarray:
+        """Rows a person sees for positions in a table's index."""
+        return np.asarray(list(index) if not isinstance(index, pd.Index) else index, dtype=np.int64) + (
+            self.first_row.get(table, 2)
+        )
+
+
+_XLSX_NAMES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BOM = b"\xef\xbb\xbf"
+
+
+def _error(message: str, table: str | None = None) -> Problem:
+    return Problem("error", table, None, None, None, message)
+
+
+def _warning(message: str, table: str | None = None) -> Problem:
+    return Problem("warning", table, None, None, None, message)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.result = RawReturn()
+
+    # ---- bytes in ---------------------------------------------------------------------------------------
+
+    def add_file(self, name: str, content: bytes | BinaryIO) -> None:
+        display = name or "(unnamed file)"
+        if isinstance(content, bytes | bytearray | memoryview):
+            data = bytes(content)
+            if len(data) > MAX_UPLOAD_BYTES:
+                self.result.problems.append(
+                    _error(f"{display}: file is larger than {_mb(MAX_UPLOAD_BYTES)} and was not read")
+                )
+                return
+        else:
+            data = content.read(MAX_UPLOAD_BYTES + 1)
+            if len(data) > MAX_UPLOAD_BYTES:
+                self.result.problems.append(
+                    _error(f"{display}: file is larger than {_mb(MAX_UPLOAD_BYTES)} and was not read")
+                )
+                return
+        self.add_bytes(display, data, top_level=True)
+
+    def add_bytes(self, name: str, data: bytes, *, top_level: bool) -> None:
+        problems = self.result.problems
+        if not data.strip(b" \t\r\n\x00").removeprefix(_BOM).strip():
+            problems.append(_error(f"{name}: the file is empty"))
+            return
+        lower = name.lower()
+        if data.startswith(_ZIP_MAGIC):
+            if not top_level:
+                problems.append(_error(f"{name}: a zip or workbook inside a zip file is not supported"))
+                return
+            self._zip_or_xlsx(name, data)
+            return
+        if data.startswith(_OLE_MAGIC):
+            problems.append(
+                _error(
+                    f"{name}: this is an old-style Excel (.xls) or other Office file, which cannot be read. "
+                    "Save it as an .xlsx workbook or as CSV files"
+                )
+            )
+            return
+        if lower.endswith(_XLSX_NAMES):
+            problems.append(
+                _error(
+                    f"{name}: the name says it is a spreadsheet but the file is not an Excel workbook "
+                    "(it may have been renamed). Upload the .xlsx workbook itself, or CSV files"
+                )
+            )
+            return
+        head = data[:4096].removeprefix(_BOM).lstrip()
+        if head.startswith(b"<"):
+            self._xml(name, data)
+            return
+        if b"\x00" in data[:8192]:
+            problems.append(
+                _error(f"{name}: this does not look like a CSV, XML or Excel file (it contains binary data)")
+            )
+            return
+        self._csv(name, data)
+
+    # ---- zip and xlsx ---------------------------------------------------------------------------------
+
+    def _zip_or_xlsx(self, name: str, data: bytes) -> None:
+        problems = self.result.problems
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+            problems.append(
+                _error(f"{name}: the file is damaged and cannot be opened as a zip or .xlsx ({exc})")
+            )
+            return
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            declared = sum(i.file_size for i in infos)
+            if declared > MAX_ZIP_TOTAL_BYTES or len(infos) > 10_000:
+                problems.append(
+                    _error(f"{name}: the workbook unpacks to more than {_mb(MAX_ZIP_TOTAL_BYTES)}; not read")
+                )
+                return
+            self._xlsx(name, data)
+            return
+        if name.lower().endswith(_XLSX_NAMES):
+            problems.append(
+                _error(
+                    f"{name}: the name says it is a spreadsheet but the file is a zip without a workbook in it "
+                    "(it may have been renamed)"
+                )
+            )
+            return
+        self._zip(name, zf, infos)
+
+    def _zip(self, name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+        problems = self.result.problems
+        members = [
+            i
+            for i in infos
+            if not i.is_dir()
+            and not i.filename.startswith("__MACOSX/")
+            and not re.split(r"[\\/]", i.filename)[-1].startswith(".")
+        ]
+        if len(members) > MAX_ZIP_MEMBERS:
+            problems.append(
+                _error(f"{name}: the zip holds {len(members)} files; at most {MAX_ZIP_MEMBERS} are accepted")
+            )
+            return
+        if not members:
+            problems.append(_error(f"{name}: the zip file has no files in it"))
+            return
+        budget = MAX_ZIP_TOTAL_BYTES
+        for info in members:
+            member = info.filename
+            parts = re.split(r"[\\/]", member)
+            label = f"{name}: {member}"
+            if member.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", member):
+                problems.append(
+                    _error(f"{label}: a file with an absolute path is not accepted; it was not read")
+                )
+                continue
+            if ".." in parts or any(p.strip() in ("", ".") for p in parts[:-1]):
+                problems.append(
+                    _error(
+                        f"{label}: a path with '..' or empty folder names is not accepted; it was not read"
+                    )
+                )
+                continue
+            if len(parts) > 4:
+                problems.append(
+                    _error(f"{label}: folders nested this deep are not accepted; it was not read")
+                )
+                continue
+            if info.flag_bits & 0x1:
+                problems.append(_error(f"{label}: the file is password-protected and cannot be read"))
+                continue
+            if info.file_size > budget:
+                problems.append(
+                    _error(
+                        f"{name}: the zip unpacks to more than {_mb(MAX_ZIP_TOTAL_BYTES)}; it was not read"
+                    )
+                )
+                return
+            try:
+                with zf.open(info) as fh:
+                    content = fh.read(min(budget, MAX_UPLOAD_BYTES) + 1)
+            except (zipfile.BadZipFile, NotImplementedError, OSError, RuntimeError, EOFError) as exc:
+                problems.append(_error(f"{label}: cannot be unpacked ({exc})"))
+                continue
+            if len(content) > budget:
+                problems.append(
+                    _error(
+                        f"{name}: the zip unpacks to more than {_mb(MAX_ZIP_TOTAL_BYTES)}; it was not read"
+                    )
+                )
+                return
+            if len(content) > MAX_UPLOAD_BYTES:
+                problems.append(
+                    _error(f"{label}: file is larger than {_mb(MAX_UPLOAD_BYTES)} and was not read")
+                )
+                continue
+            budget -= len(content)
+            self.add_bytes(label, content, top_level=False)
+
+    def _xlsx(self, name: str, data: bytes) -> None:
+        problems = self.result.problems
+        try:
+            sheets = pd.read_excel(io.BytesIO(data), engine="calamine", dtype=str, sheet_name=None)
+        except Exception as exc:  # calamine raises its own error types for damaged workbooks
+            problems.append(_error(f"{name}: the workbook cannot be read ({type(exc).__name__}: {exc})"))
+            return
+        if not sheets:
+            problems.append(_error(f"{name}: the workbook has no sheets"))
+            return
+        for sheet, df in sheets.items():
+            label = f"{name}, sheet {sheet}"
+            if df.shape[1] == 0 or (df.empty and all(str(c).startswith("Unnamed") for c in df.columns)):
+                continue  # blank sheet
+            self._add_table(label, df, first_row=2, strict=False)
+
+    # ---- xml --------------------------------------------------------------------------------------------
+
+    def _xml(self, name: str, data: bytes) -> None:
+        from defusedxml import DefusedXmlException
+        from defusedxml import ElementTree as ET
+
+        problems = self.result.problems
+        try:
+            root = ET.fromstring(data)
+        except DefusedXmlException as exc:
+            problems.append(_error(f"{name}: the XML uses entities or a DTD, which are not accepted ({exc})"))
+            return
+        except ET.ParseError as exc:
+            problems.append(_error(f"{name}: the file is not well-formed XML ({exc})"))
+            return
+        if root.tag.upper() != "EXPSSDA903":
+            problems.append(
+                _error(f"{name}: the XML's root element is <{root.tag}>; a 903 return's is <EXPSSDA903>")
+            )
+            return
+        for table, df in _xml_tables(root, problems, name).items():
+            self._add_table(f"{name} ({table})", df, first_row=1, strict=True, known=table)
+
+    # ---- csv --------------------------------------------------------------------------------------------
+
+    def _csv(self, name: str, data: bytes) -> None:
+        problems = self.result.problems
+        df = None
+        for encoding, errors in (("utf-8-sig", "strict"), ("cp1252", "strict"), ("cp1252", "replace")):
+            try:
+                df = pd.read_csv(
+                    io.BytesIO(data),
+                    dtype=str,
+                    encoding=encoding,
+                    encoding_errors=errors,
+                    keep_default_na=False,
+                    na_values=[""],
+                    engine="c",
+                )
+                if errors == "replace":
+                    problems.append(
+                        _warning(
+                            f"{name}: some characters could not be read (the file is not UTF-8 or Windows text)"
+                        )
+                    )
+                break
+            except UnicodeDecodeError:
+                continue
+            except pd.errors.EmptyDataError:
+                problems.append(_error(f"{name}: the file is empty"))
+                return
+            except pd.errors.ParserError as exc:
+                problems.append(_error(f"{name}: the file is not a well-formed CSV file ({exc})".strip()))
+                return
+        if df is None:
+            problems.append(_error(f"{name}: the file's text encoding cannot be read"))
+            return
+        self._add_table(name, df, first_row=2, strict=True)
+
+    # ---- tables -----------------------------------------------------------------------------------------
+
+    def _add_table(
+        self, label: str, df: pd.DataFrame, *, first_row: int, strict: bool, known: str | None = None
+    ) -> None:
+        problems = self.result.problems
+        df = _clean_frame(df)
+        columns = list(df.columns)
+        if known is not None:
+            table, extra = known, []
+        else:
+            table, extra, problem = _recognise(label, columns, strict=strict)
+            if problem is not None:
+                problems.append(problem)
+            if table is None:
+                return
+        if table in self.result.tables:
+            problems.append(
+                _error(
+                    f"{label} and {self.result.sources[table]} both look like the {table} table: "
+                    "upload one file per table",
+                    table,
+                )
+            )
+            return
+        if extra:
+            problems.append(
+                _warning(
+                    f"{label}: column(s) {', '.join(extra)} are not part of the {table} table and were ignored",
+                    table,
+                )
+            )
+            df = df.drop(columns=extra)
+        if not len(df):
+            problems.append(_warning(f"{label}: the {table} table has no rows", table))
+        self.result.tables[table] = df
+        self.result.sources[table] = label
+        self.result.first_row[table] = first_row
+
+
+def _clean_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Upper-case/strip column names, drop empty unnamed columns and blank rows, strip every value."""
+    df = df.copy()
+    df.columns = [str(c).strip().upper() for c in df.columns]
+    unnamed = [c for c in df.columns if c.startswith("UNNAMED:") or c == ""]
+    drop = [c for c in unnamed if df[c].isna().all()]
+    if drop:
+        df = df.drop(columns=drop)
+    for col in df.columns:
+        s = df[col]
+        if not isinstance(s.dtype, pd.StringDtype):
+            s = s.astype("str")  # missing stays missing (pandas >= 3 string dtype)
+        s = s.str.strip()
+        df[col] = s.mask(s == "")
+    if len(df.columns):
+        df = df[df.notna().any(axis=1).to_numpy()]
+    return df
+
+
+def _recognise(
+    label: str, columns: list[str], *, strict: bool
+) -> tuple[str | None, list[str], Problem | None]:
+    """Which table a set of columns is: (table, ignored extra columns, problem)."""
+    cols = set(columns)
+    dupes = sorted(
+        {c.rsplit(".", 1)[0] for c in cols if re.fullmatch(r".+\.\d+", c) and c.rsplit(".", 1)[0] in cols}
+    )
+    if dupes:
+        return None, [], _error(f"{label}: column(s) {', '.join(dupes)} appear more than once")
+    for table, required in TABLE_COLUMNS.items():
+        allowed = set(required) | set(OPTIONAL_COLUMNS.get(table, ()))
+        if set(required) <= cols <= allowed:
+            return table, [], None
+    supersets = [t for t, req in TABLE_COLUMNS.items() if set(req) <= cols]
+    if supersets:
+        table = max(supersets, key=lambda t: len(TABLE_COLUMNS[t]))
+        allowed = set(TABLE_COLUMNS[table]) | set(OPTIONAL_COLUMNS.get(table, ()))
+        return table, [c for c in columns if c not in allowed], None
+
+    def score(t: str) -> float:
+        req = set(TABLE_COLUMNS[t])
+        return len(cols & req) / len(cols | req)
+
+    nearest = max(TABLE_COLUMNS, key=score)
+    found = ", ".join(columns[:20]) + (" …" if len(columns) > 20 else "") or "(none)"
+    missing = [c for c in TABLE_COLUMNS[nearest] if c not in cols]
+    unknown = [
+        c for c in columns if c not in set(TABLE_COLUMNS[nearest]) | set(OPTIONAL_COLUMNS.get(nearest, ()))
+    ]
+    message = (
+        f"{label}: the columns do not match any 903 table. Columns found: {found}. "
+        f"The nearest table is {nearest}, which also needs {', '.join(missing)}"
+        + (f" and does not have {', '.join(unknown[:10])}" if unknown else "")
+    )
+    if not strict and score(nearest) < 0.5:
+        return (
+            None,
+            [],
+            _warning(message.replace("do not match any 903 table", "match no 903 table, so it was ignored")),
+        )
+    return None, [], _error(message, nearest if score(nearest) >= 0.5 else None)
+
+
+# ---- XML mapping ----------------------------------------------------------------------------------------
+
+_XML_RENAME = {"CHILDID": "CHILD", "PL": "PLACE"}
+_XML_GROUPS = {
+    "EPISODE": "Episodes",
+    "AREVIEW": "Reviews",
+    "AMISSING": "Missing",
+    "OC2": "OC2",
+    "AD_PLACED": "PlacedAdoption",
+    "PERMANENCE": "PrevPerm",
+}
+# Tables whose fields sit directly in HEADER (a row exists when any of them is given).
+_XML_HEADER_TABLES = {
+    "OC3": ("IN_TOUCH", "ACTIV", "ACCOM"),
+    "AD1": ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+}
+_TRUE = {"1", "Y", "YES", "TRUE", "T"}
+
+
+def _text(el) -> str | None:
+    if el is None or el.text is None:
+        return None
+    t = el.text.strip()
+    return t or None
+
+
+def _fields(el) -> dict[str, str | None]:
+    """Leaf children of an element as {TAG: text} (tags upper-cased, XML names mapped to table names)."""
+    out: dict[str, str | None] = {}
+    for c in el:
+        if len(c) == 0:
+            tag = str(c.tag).upper()
+            out[_XML_RENAME.get(tag, tag)] = _text(c)
+    return out
+
+
+def _xml_tables(root, problems: list[Problem], name: str) -> dict[str, pd.DataFrame]:
+    rows: dict[str, list[dict]] = {t: [] for t in TABLE_COLUMNS}
+    unknown: set[str] = set()
+    for child in root:
+        if str(child.tag).upper() != "CHILD":
+            unknown.add(str(child.tag))
+            continue
+        header_el = next((e for e in child if str(e.tag).upper() == "HEADER"), None)
+        head = _fields(header_el) if header_el is not None else {}
+        head.update({k: v for k, v in _fields(child).items() if k not in head})
+        ident = {"CHILD": head.get("CHILD"), "DOB": head.get("DOB")}
+        rows["Header"].append({c: head.get(c) for c in TABLE_COLUMNS["Header"]})
+        if (head.get("UASC") or "").upper() in _TRUE or head.get("DUC"):
+            rows["UASC"].append({c: head.get(c) for c in TABLE_COLUMNS["UASC"]})
+        for table, cols in _XML_HEADER_TABLES.items():
+            if any(head.get(c) for c in cols):
+                rows[table].append({**ident, **{c: head.get(c) for c in cols}})
+        for el in child.iter():
+            if el is child or el is header_el or len(el) == 0:
+                continue
+            tag = str(el.tag).upper()
+            table = _XML_GROUPS.get(tag)
+            values = _fields(el)
+            if table is None:
+                # e.g. social worker episodes: recognise the group by its fields
+                keys = set(values) | {"CHILD", "DOB"}
+                table = next(
+                    (t for t, req in TABLE_COLUMNS.items() if set(req) <= keys and t != "Header"), None
+                )
+                if table is None:
+                    unknown.add(tag)
+                    continue
+            rows[table].append({**ident, **values})
+    if unknown:
+        problems.append(
+            _warning(
+                f"{name}: XML element(s) {', '.join(sorted(unknown))} are not understood and were ignored"
+            )
+        )
+    out = {}
+    for table, records in rows.items():
+        if not records:
+            continue
+        columns = list(TABLE_COLUMNS[table]) + [
+            c for c in OPTIONAL_COLUMNS.get(table, ()) if any(c in r for r in records)
+        ]
+        out[table] = pd.DataFrame.from_records(records, columns=columns)
+    return out
+
+
+def read_return(files: list[tuple[str, bytes | BinaryIO]]) -> RawReturn:
+    """Read uploaded files (name, content) into raw 903 tables of strings. Never raises for bad input:
+    every problem (empty file, unknown columns, unsafe zip, not a spreadsheet...) is in `.problems`."""
+    reader = _Reader()
+    if not files:
+        reader.result.problems.append(_error("No files were uploaded"))
+    for name, content in files:
+        reader.add_file(name, content)
+    return reader.result
