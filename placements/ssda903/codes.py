@@ -7,6 +7,10 @@ upper-case values before looking them up. Pure Python: importable without Django
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
 
 __all__ = [
     "CIN",
@@ -21,6 +25,8 @@ __all__ = [
     "TEMPORARY",
     "place_codes",
     "place_rule",
+    "per_unique",
+    "upper",
     "year_label",
 ]
 
@@ -124,3 +130,28 @@ def place_rule(code: str) -> str | None:
     """Plain-English validity of a year-limited PLACE code (None for codes valid every year)."""
     rule = _PLACE_BY_YEAR.get(code)
     return rule[2] if rule else None
+
+
+def per_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a vectorised string function to each distinct value once and spread the results back.
+
+    A 903 column of 250,000 rows holds a few dozen codes or some thousands of postcodes, so this is many
+    times faster than running the string function over every row. Missing stays missing.
+    """
+    s = pd.Series(values, copy=False)
+    codes_, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = func(pd.Series(np.asarray(uniques, dtype=object), dtype="str")).to_numpy(dtype=object)
+    out = np.full(len(s), np.nan, dtype=object)
+    hit = codes_ >= 0
+    out[hit] = mapped[codes_[hit]]
+    return pd.Series(out, index=s.index, dtype="str")
+
+
+def upper(values: pd.Series) -> pd.Series:
+    """Codes stripped and upper-cased (case-insensitive comparison); blank → missing."""
+
+    def clean(u: pd.Series) -> pd.Series:
+        t = u.str.strip().str.upper()
+        return t.mask(t == "")
+
+    return per_unique(values, clean)

@@ -104,20 +104,29 @@ def _load_letter(letter: str) -> _Letter | None:
 
 def normalise(postcodes: pd.Series) -> pd.Series:
     """Upper case, every space removed; blank → NA. Keeps the index."""
-    s = pd.Series(postcodes, dtype="string")
-    s = s.str.upper().str.replace(r"\s+", "", regex=True)
-    return s.mask(s == "")
+    from placements.ssda903.codes import per_unique
+
+    def clean(u: pd.Series) -> pd.Series:
+        t = u.str.upper().str.replace(r"\s+", "", regex=True)
+        return t.mask(t == "")
+
+    return per_unique(pd.Series(postcodes, copy=False), clean).astype("string")
 
 
 def outward(postcodes: pd.Series) -> pd.Series:
     """Outward code ("NR1" of "NR1 1AA") of full postcodes or of outward codes given alone; else NA."""
-    s = normalise(postcodes)
-    full = s.str.fullmatch(FULL_RE).fillna(False).astype(bool)
-    part = s.str.fullmatch(OUTWARD_RE).fillna(False).astype(bool)
-    out = pd.Series(pd.NA, index=s.index, dtype="string")
-    out[full] = s[full].str[:-3]
-    out[part] = s[part]
-    return out
+    from placements.ssda903.codes import per_unique
+
+    def out_code(u: pd.Series) -> pd.Series:
+        s = u.str.upper().str.replace(r"\s+", "", regex=True)
+        full = s.str.fullmatch(FULL_RE).fillna(False).astype(bool)
+        part = s.str.fullmatch(OUTWARD_RE).fillna(False).astype(bool)
+        out = pd.Series(np.nan, index=s.index, dtype=object)
+        out[full] = s[full].str[:-3]
+        out[part] = s[part]
+        return out
+
+    return per_unique(pd.Series(postcodes, copy=False), out_code).astype("string")
 
 
 def format_postcode(normalised: pd.Series) -> pd.Series:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from placements.ssda903 import postcodes
+from placements.ssda903 import codes, postcodes
 from placements.ssda903.read import Problem, RawReturn
 from placements.ssda903.validate import parse_dates
 
@@ -86,15 +86,18 @@ def pseudonymise(values: pd.Series, secret_key: str, *, domain: str = "") -> pd.
 def _code(df: pd.DataFrame, column: str) -> pd.Series:
     if column not in df.columns:
         return pd.Series(np.nan, index=df.index, dtype="str")
-    s = df[column].astype("str").str.strip().str.upper()
-    return s.mask(s == "")
+    return codes.upper(df[column])
 
 
 def _text(df: pd.DataFrame, column: str) -> pd.Series:
     if column not in df.columns:
         return pd.Series(np.nan, index=df.index, dtype="str")
-    s = df[column].astype("str").str.strip()
-    return s.mask(s == "")
+
+    def clean(u: pd.Series) -> pd.Series:
+        t = u.str.strip()
+        return t.mask(t == "")
+
+    return codes.per_unique(df[column], clean)
 
 
 def _episodes(raw: RawReturn, year: int, key: str) -> pd.DataFrame:

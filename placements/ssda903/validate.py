@@ -152,7 +152,7 @@ def _blank(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _upper(df: pd.DataFrame, column: str) -> pd.Series:
-    return df[column].str.upper()
+    return codes.upper(df[column])
 
 
 def _required(c: _Collector, table: str, df: pd.DataFrame, columns: list[str]) -> None:
