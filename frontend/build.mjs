@@ -33,5 +33,8 @@ cpSync(
   resolve(out, "vendor/plotly/plotly-basic.min.js"),
 );
 cpSync(resolve(here, "node_modules/plotly.js-basic-dist-min/LICENSE"), resolve(out, "vendor/plotly/LICENSE"));
+// static/vendor/plotly/plotly.css is plotly.js@3.3.1's dist/plotly.css (not in the basic bundle's package),
+// vendored by hand: with <link id="plotly.js-style-global" class="no-inline-styles"> plotly.js 3 skips
+// injecting a <style> element, so the strict CSP (style-src 'self') holds.
 
 console.log("built static/css/app.css, static/govuk, static/vendor/plotly");
