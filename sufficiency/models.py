@@ -33,7 +33,11 @@ class LocalAuthority(models.Model):
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LA)
     region = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
         limit_choices_to={"kind": "region"},
     )
     is_synthetic = models.BooleanField(
@@ -73,7 +77,9 @@ class User(AbstractUser):
 
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
     local_authorities = models.ManyToManyField(
-        LocalAuthority, blank=True, related_name="users",
+        LocalAuthority,
+        blank=True,
+        related_name="users",
         help_text="The authorities this user may see. None granted means every authority held.",
     )
     job_title = models.CharField(max_length=120, blank=True)

@@ -186,7 +186,9 @@ TASKS = {
         "BACKEND": env.str(
             "TASKS_BACKEND",
             default=(
-                "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+                "django_tasks.backends.immediate.ImmediateBackend"
+                if TESTING
+                else "django_tasks_db.DatabaseBackend"
             ),
         ),
     }

@@ -90,7 +90,11 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -99,8 +103,20 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
 def test_refuses_to_start_without_secret_key_when_debug_off(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DEBUG": "false", "TESTING": "false", "SECRET_KEY": ""}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_data_admin_keeps_reference_data_in_admin(data_admin_client, manager_client, seeded_core, manager):
+    assert data_admin_client.get("/admin/sufficiency/localauthority/").status_code == 200
+    assert manager_client.get("/admin/").status_code == 302  # to the admin login: not for managers
+    page = data_admin_client.get(f"/admin/sufficiency/user/{manager.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="is_superuser"' not in page.content  # cannot grant superuser status

@@ -1,0 +1,24 @@
+import csv
+
+from django.core.management.base import BaseCommand, CommandError
+
+from placements.selectors import computed_measures, format_value
+from sufficiency.models import LocalAuthority
+
+
+class Command(BaseCommand):
+    help = "Print the computed measures as year,measure,value for every year with imported data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--la", required=True)
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--format", choices=["csv"], default="csv")
+
+    def handle(self, *args, la, year, **options):
+        authority = LocalAuthority.objects.filter(code=la).first()
+        if authority is None:
+            raise CommandError(f"No authority with code {la}")
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(["year", "measure", "value"])
+        for row_year, measure, value in computed_measures(la=authority, year=year):
+            writer.writerow([row_year, measure, format_value(measure, value)])

@@ -1,0 +1,65 @@
+"""Seed data for the placements app: the seed documents' published and comparator figures, and the
+synthetic demo authority ("Demo County", code Z99999999) whose generated returns are imported so the
+dashboards have computed figures on first run. Nothing synthetic is ever stored under a real authority.
+"""
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+from placements.models import Population, Return
+from placements.services import comparators_load, import_job_create, import_job_run, published_load
+from sufficiency.models import LocalAuthority
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO_LA_CODE = "Z99999999"
+DEMO_FIRST, DEMO_LAST = 2016, 2024
+DEMO_CHILDREN = 2600  # about Norfolk's size: roughly 1,100 looked after at any time
+DEMO_POPULATION = 170_000  # synthetic, for the demo authority's rate per 10,000
+
+
+def load_demo_returns(
+    *, children: int = DEMO_CHILDREN, first: int = DEMO_FIRST, last: int = DEMO_LAST
+) -> str:
+    """Generate and import the demo authority's returns (skipped when they are already held)."""
+    from placements.ssda903.synthetic import generate_return
+
+    demo = LocalAuthority.objects.get(code=DEMO_LA_CODE)
+    if not demo.is_synthetic:
+        raise RuntimeError("Refusing to put synthetic data under a real authority")
+    for year in range(first, last + 1):
+        Population.objects.get_or_create(
+            la=demo,
+            year=year,
+            defaults={"population": DEMO_POPULATION, "source": "Synthetic figure for the demo authority"},
+        )
+    if Return.objects.current().for_la(demo).count() == last - first + 1:
+        return "demo returns already held"
+    returns = generate_return(children=children, first_year=first, last_year=last, seed=2026)
+    outcomes = []
+    for year, tables in sorted(returns.items()):
+        with tempfile.TemporaryDirectory() as tmp:
+            uploads = []
+            for name, frame in tables.items():
+                path = Path(tmp) / f"{name.lower()}.csv"
+                frame.to_csv(path, index=False)
+                uploads.append((path.name, path.read_bytes()))
+        job = import_job_run(import_job_create(la=demo, collection_year=year, uploads=uploads))
+        if job.status not in ("succeeded", "unchanged"):
+            raise RuntimeError(f"Demo return {year} did not import: {job.status} {job.summary}")
+        outcomes.append(year)
+    return f"demo returns imported for {outcomes[0]}–{outcomes[-1]}"
+
+
+def load_seed(*, synthetic: bool = True) -> str:
+    parts = []
+    published = FIXTURES / "published_measures.csv"
+    if published.exists():
+        parts.append(f"{published_load(published)} published figures")
+    comparators = FIXTURES / "comparators.csv"
+    if comparators.exists():
+        parts.append(f"{comparators_load(comparators)} comparator figures")
+    if synthetic:
+        parts.append(load_demo_returns())
+    return ", ".join(parts) or "nothing to load"

@@ -1,0 +1,319 @@
+"""Reads for the placements app. Dashboards read stored MeasureValue rows only (never episodes)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from placements import measures
+from placements.models import ImportJob, MeasureValue, Return
+from sufficiency.models import LocalAuthority
+
+ENGLAND = "E92000001"
+
+
+def measure_unit(code: str) -> str:
+    definition = measures.MEASURES.get(code)
+    if definition is not None:
+        return definition.unit
+    return "percent" if code.endswith("_pct") else "count"
+
+
+def format_value(code: str, value: float | None) -> str:
+    """A stored value as the export and pages print it: counts whole, percentages and rates one decimal."""
+    if value is None:
+        return ""
+    if measure_unit(code) == "count":
+        return str(round(value))
+    return f"{value:.1f}"
+
+
+def computed_measures(*, la: LocalAuthority, year: int | None = None) -> list[tuple[int, str, float | None]]:
+    """(year, measure, value) of every computed measure, in the reference's order, for imported years."""
+    qs = MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED)
+    if year is not None:
+        qs = qs.filter(year=year)
+    order = {code: i for i, code in enumerate(measures.MEASURE_CODES)}
+    rows = list(qs.values_list("year", "measure", "value"))
+    return sorted(rows, key=lambda r: (r[0], order.get(r[1], len(order)), r[1]))
+
+
+def imported_years(*, la: LocalAuthority) -> list[int]:
+    return sorted(set(Return.objects.current().for_la(la).values_list("collection_year", flat=True)))
+
+
+def measure_series(la_code: str, measure: str) -> list[dict]:
+    """Yearly values of one measure for an authority: computed where held, else published (for FLOURISH)."""
+    rows = MeasureValue.objects.filter(
+        la__code=la_code,
+        measure=measure,
+        source__in=[MeasureValue.Source.COMPUTED, MeasureValue.Source.PUBLISHED],
+    ).values_list("year", "value", "source")
+    by_year: dict[int, dict] = {}
+    for year, value, source in rows:
+        if year not in by_year or source == MeasureValue.Source.COMPUTED:
+            by_year[year] = {"year": year, "value": value, "source": source}
+    return [by_year[y] for y in sorted(by_year)]
+
+
+def las_with_data(user) -> QuerySet[LocalAuthority]:
+    """Authorities the user may see that hold any computed or published figure."""
+    return (
+        LocalAuthority.objects.visible_to(user)
+        .filter(measure_values__source__in=[MeasureValue.Source.COMPUTED, MeasureValue.Source.PUBLISHED])
+        .distinct()
+        .order_by("is_synthetic", "name")
+    )
+
+
+def dashboard_values(*, la: LocalAuthority) -> dict:
+    """Every stored figure the placements dashboard draws for an authority, in three queries.
+
+    Returns {"computed": {measure: {year: value}}, "published": {measure: {year: [row...]}},
+    "england": {...}, "region": {...}, "sn_average": {...}} where comparator dicts map measure → year → value.
+    """
+    out: dict[str, dict] = {
+        "computed": defaultdict(dict),
+        "published": defaultdict(lambda: defaultdict(list)),
+        "england": defaultdict(dict),
+        "region": defaultdict(dict),
+        "sn_average": defaultdict(dict),
+        "sn_computed": defaultdict(lambda: defaultdict(list)),
+    }
+    own = MeasureValue.objects.filter(la=la).values_list(
+        "year", "measure", "value", "source", "source_document", "source_section", "note"
+    )
+    for year, measure, value, source, document, section, note in own:
+        if source == MeasureValue.Source.COMPUTED:
+            out["computed"][measure][year] = value
+        elif source == MeasureValue.Source.PUBLISHED:
+            out["published"][measure][year].append(
+                {"value": value, "document": document, "section": section, "note": note}
+            )
+        elif source == MeasureValue.Source.SN_AVERAGE:
+            out["sn_average"][measure][year] = value
+    comparator_codes = {ENGLAND: "england"}
+    if la.region_id:
+        comparator_codes[la.region.code] = "region"
+    rows = MeasureValue.objects.filter(
+        la__code__in=list(comparator_codes), source=MeasureValue.Source.COMPARATOR
+    ).values_list("la__code", "year", "measure", "value")
+    for code, year, measure, value in rows:
+        out[comparator_codes[code]][measure][year] = value
+    # Where no stated neighbour average is held, average the neighbours' own comparator figures.
+    neighbour_ids = list(la.statistical_neighbours.values_list("pk", flat=True))
+    if neighbour_ids:
+        rows = MeasureValue.objects.filter(
+            la_id__in=neighbour_ids, source=MeasureValue.Source.COMPARATOR
+        ).values_list("year", "measure", "value")
+        for year, measure, value in rows:
+            if value is not None:
+                out["sn_computed"][measure][year].append(value)
+        for measure, years in out["sn_computed"].items():
+            for year, values in years.items():
+                if len(values) == len(neighbour_ids) and year not in out["sn_average"][measure]:
+                    out["sn_average"][measure][year] = round(sum(values) / len(values), 1)
+    return out
+
+
+def import_jobs(*, user=None) -> QuerySet[ImportJob]:
+    return ImportJob.objects.select_related("la", "created_by").order_by("-created_at")
+
+
+# ---- the dashboard ---------------------------------------------------------------------------------------
+
+TILE_MEASURES = [
+    "cla_31_march",
+    "rate_per_10k",
+    "starts",
+    "ceases",
+    "uasc_31_march",
+    "stability_3plus_pct",
+    "long_term_stability_pct",
+    "distance_over_20_pct",
+]
+COMPARATOR_LABELS = {"england": "England", "region": "Region", "sn_average": "Statistical neighbours"}
+
+
+def measure_title(code: str) -> str:
+    definition = measures.MEASURES.get(code)
+    if definition is not None:
+        return definition.title
+    return published_meta().get(code, {}).get("title", code.replace("_", " ").capitalize())
+
+
+_META: dict | None = None
+
+
+def published_meta() -> dict[str, dict]:
+    """Titles and units of published-only measure codes (fixtures/published_measures_meta.csv)."""
+    global _META
+    if _META is None:
+        import csv
+        from pathlib import Path
+
+        from django.conf import settings
+
+        path = Path(settings.BASE_DIR) / "fixtures" / "published_measures_meta.csv"
+        _META = {}
+        if path.exists():
+            with open(path, newline="", encoding="utf-8") as fh:
+                _META = {r["measure"]: r for r in csv.DictReader(fh)}
+    return _META
+
+
+def _in_range(values: dict[int, float | None], first: int | None, last: int | None) -> dict:
+    return {y: v for y, v in values.items() if (first is None or y >= first) and (last is None or y <= last)}
+
+
+def _published_single(rows_by_year: dict[int, list[dict]]) -> dict[int, list[tuple[str, float | None]]]:
+    return {y: [(r["document"], r["value"]) for r in rows] for y, rows in rows_by_year.items()}
+
+
+def chart_series(spec, values: dict, la: LocalAuthority, first: int | None, last: int | None) -> list:
+    """The series one chart draws: computed, then published (labelled by document), then comparators."""
+    from placements.charts import Series
+
+    series = []
+    for code in spec.measures:
+        computed = _in_range(values["computed"].get(code, {}), first, last)
+        if computed:
+            series.append(
+                Series(f"{measure_title(code)} (computed from returns)", "computed", code, computed)
+            )
+    if spec.published:
+        for code in [*spec.measures, *spec.extra_published]:
+            by_document: dict[str, dict[int, float | None]] = defaultdict(dict)
+            for year, rows in values["published"].get(code, {}).items():
+                for row in rows:
+                    by_document[row["document"]][year] = row["value"]
+            for document, docvalues in sorted(by_document.items()):
+                docvalues = _in_range(docvalues, first, last)
+                if docvalues:
+                    series.append(
+                        Series(
+                            f"{measure_title(code)} (published, {_document_label(document)})",
+                            "published",
+                            code,
+                            docvalues,
+                        )
+                    )
+    if spec.comparators:
+        for code in spec.measures:
+            for key, label in COMPARATOR_LABELS.items():
+                comp = _in_range(values[key].get(code, {}), first, last)
+                if comp:
+                    name = la.region.name if key == "region" and la.region else label
+                    series.append(Series(f"{measure_title(code)}: {name}", key, code, comp))
+    return series
+
+
+DOCUMENT_LABELS = {
+    "000_b2eb913b38f73c99.txt": "Sufficiency Strategy 2020–23",
+    "001_4ca911de8b64b3ba.txt": "Sufficiency Strategy 2020–23",
+    "002_0620b1a1320b3a4b.txt": "SEND Joint Commissioning Framework",
+    "003_9e98cb0228caf7d7.txt": "Flourishing in Norfolk strategy",
+    "004_22bfac70eab5605e.txt": "Scrutiny report, October 2020",
+}
+
+
+def _document_label(document: str) -> str:
+    return DOCUMENT_LABELS.get(document, document or "uploaded")
+
+
+def dashboard_tiles(values: dict, year: int | None) -> list[dict]:
+    """Headline tiles for a year: value, source, change since the year before and its judgement."""
+    tiles = []
+    for code in TILE_MEASURES:
+        current, previous, source = _tile_value(values, code, year)
+        definition = measures.MEASURES.get(code)
+        polarity = definition.polarity if definition else None
+        change = judgement = None
+        if current is not None and previous is not None:
+            change = round(current - previous, 1)
+            if polarity and change != 0:
+                better = (change > 0) == (polarity == "higher_better")
+                judgement = "better" if better else "worse"
+            elif change == 0:
+                judgement = "no change"
+            else:
+                judgement = "no judgement"
+        tiles.append(
+            {
+                "code": code,
+                "title": measure_title(code),
+                "value": current,
+                "display": format_value(code, current) if current is not None else "No figure",
+                "change": change,
+                "change_display": format_value(code, abs(change)) if change is not None else "",
+                "direction": "up" if change and change > 0 else ("down" if change and change < 0 else "same"),
+                "judgement": judgement,
+                "source": source,
+                "year": year,
+                "england": values["england"].get(code, {}).get(year) if year else None,
+                "sn_average": values["sn_average"].get(code, {}).get(year) if year else None,
+                "unit": measure_unit(code),
+            }
+        )
+    return tiles
+
+
+def _tile_value(values: dict, code: str, year: int | None) -> tuple[float | None, float | None, str]:
+    if year is None:
+        return None, None, ""
+    computed = values["computed"].get(code, {})
+    if year in computed:
+        return computed.get(year), computed.get(year - 1), "computed"
+    published = values["published"].get(code, {})
+    if year in published:
+        prev = published.get(year - 1, [])
+        return published[year][0]["value"], (prev[0]["value"] if prev else None), "published"
+    return None, None, ""
+
+
+def dashboard_years(values: dict) -> list[int]:
+    """Every year with a computed or published figure for the authority."""
+    years = set()
+    for key in ("computed", "published"):
+        for by_year in values[key].values():
+            years.update(by_year)
+    return sorted(years)
+
+
+def dashboard(*, la: LocalAuthority, first_year: int | None = None, last_year: int | None = None) -> dict:
+    """Everything the placements dashboard shows for an authority and year range."""
+    from placements.charts import CHARTS, chart_figure, chart_table
+
+    values = dashboard_values(la=la)
+    years = dashboard_years(values)
+    in_range = [
+        y for y in years if (first_year is None or y >= first_year) and (last_year is None or y <= last_year)
+    ]
+    latest = in_range[-1] if in_range else None
+    computed_years = sorted({y for v in values["computed"].values() for y in v})
+    charts = []
+    for spec in CHARTS:
+        series = chart_series(spec, values, la, first_year, last_year)
+        charts.append(
+            {
+                "spec": spec,
+                "series": series,
+                "has_data": bool(series),
+                "figure_id": f"figure-{spec.id}",
+                "figure": chart_figure(spec, series) if series else None,
+                "table": chart_table(series),
+            }
+        )
+    return {
+        "la": la,
+        "years": years,
+        "first_year": first_year,
+        "last_year": last_year,
+        "latest_year": latest,
+        "tiles": dashboard_tiles(values, latest),
+        "charts": charts,
+        "has_computed": bool(computed_years),
+        "computed_years": computed_years,
+        "has_published": bool(values["published"]),
+    }

@@ -1,0 +1,185 @@
+"""The only part of the 903 pipeline that touches the database: write a clean return, read frames back.
+
+A return is written as STAGING in short chunked transactions (so a long import never locks out other
+users on SQLite), then one short transaction makes it CURRENT and marks the previous one SUPERSEDED.
+Readers only ever see CURRENT returns, so an import is all-or-nothing from their point of view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+from django.db import transaction
+
+from placements.models import ChildHeader, Episode, Return, UASCRecord
+from sufficiency.models import LocalAuthority
+
+CHUNK = 5000
+
+EPISODE_FIELDS = [
+    "child",
+    "decom",
+    "dec",
+    "rne",
+    "ls",
+    "cin",
+    "place",
+    "place_provider",
+    "rec",
+    "reason_place_change",
+    "home_outward",
+    "pl_outward",
+    "pl_post_key",
+    "urn",
+    "pl_la",
+    "distance",
+]
+HEADER_FIELDS = ["child", "sex", "dob", "ethnic"]
+UASC_FIELDS = ["child", "duc"]
+DATE_FIELDS = {"decom", "dec", "dob", "duc"}
+
+
+def _records(df: pd.DataFrame, fields: list[str]) -> Iterator[dict]:
+    """Rows as dicts of plain Python values: NaT/NA → None for dates and numbers, '' for text."""
+    present = [f for f in fields if f in df.columns]
+    out = pd.DataFrame(index=df.index)
+    for field in present:
+        col = df[field]
+        if field in DATE_FIELDS:
+            col = pd.to_datetime(col)
+            out[field] = pd.Series(
+                [None if pd.isna(v) else v.date() for v in col], index=df.index, dtype=object
+            )
+        elif field == "distance":
+            out[field] = pd.Series(
+                [None if pd.isna(v) else float(v) for v in col], index=df.index, dtype=object
+            )
+        else:
+            out[field] = col.astype(object).where(col.notna(), "")
+    for field in fields:
+        if field not in present:
+            out[field] = None if field in DATE_FIELDS or field == "distance" else ""
+    yield from out[fields].to_dict("records")
+
+
+def _bulk(model, ret: Return, df: pd.DataFrame, fields: list[str], on_chunk: Callable[[int], None]) -> None:
+    batch = []
+    for record in _records(df, fields):
+        batch.append(model(ret=ret, **record))
+        if len(batch) >= CHUNK:
+            with transaction.atomic():
+                model.objects.bulk_create(batch)
+            on_chunk(len(batch))
+            batch = []
+    if batch:
+        with transaction.atomic():
+            model.objects.bulk_create(batch)
+        on_chunk(len(batch))
+
+
+def return_write(
+    *,
+    la: LocalAuthority,
+    collection_year: int,
+    episodes: pd.DataFrame,
+    header: pd.DataFrame,
+    uasc: pd.DataFrame,
+    summary: dict,
+    checksum: str,
+    user=None,
+    job=None,
+    progress: Callable[[float], None] = lambda fraction: None,
+) -> Return:
+    """Write a clean return and make it the current one for (la, collection_year), replacing any other."""
+    ret = Return.objects.create(
+        la=la,
+        collection_year=collection_year,
+        state=Return.State.STAGING,
+        checksum=checksum,
+        imported_by=user,
+        rows_per_table=summary.get("rows_per_table", {}),
+        children=summary.get("children", 0),
+        episodes=len(episodes),
+        first_decom=summary.get("first_decom"),
+        last_decom=summary.get("last_decom"),
+    )
+    total = max(1, len(episodes) + len(header) + len(uasc))
+    done = 0
+
+    def on_chunk(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(done / total)
+
+    try:
+        _bulk(Episode, ret, episodes, EPISODE_FIELDS, on_chunk)
+        _bulk(ChildHeader, ret, header, HEADER_FIELDS, on_chunk)
+        _bulk(UASCRecord, ret, uasc, UASC_FIELDS, on_chunk)
+        with transaction.atomic():
+            # Lock the authority row so two imports of the same authority flip one after the other.
+            LocalAuthority.objects.select_for_update().get(pk=la.pk)
+            previous = list(
+                Return.objects.filter(la=la, collection_year=collection_year, state=Return.State.CURRENT)
+            )
+            Return.objects.filter(pk__in=[r.pk for r in previous]).update(state=Return.State.SUPERSEDED)
+            ret.state = Return.State.CURRENT
+            ret.job = job
+            ret.save(update_fields=["state", "job"])
+    except BaseException:
+        return_delete(ret)
+        raise
+    for old in previous:
+        return_delete(old)
+    return ret
+
+
+def return_delete(ret: Return) -> None:
+    """Delete a return's rows in chunks (short transactions), then the return itself."""
+    for model in (Episode, ChildHeader, UASCRecord):
+        while True:
+            ids = list(model.objects.filter(ret=ret).values_list("pk", flat=True)[: CHUNK * 4])
+            if not ids:
+                break
+            with transaction.atomic():
+                model.objects.filter(pk__in=ids).delete()
+    Return.objects.filter(pk=ret.pk).delete()
+
+
+def la_frames(la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Episodes, header and UASC rows of every current return of an authority, with collection_year."""
+    returns = dict(Return.objects.current().for_la(la).values_list("pk", "collection_year"))
+
+    def frame(model, fields: list[str]) -> pd.DataFrame:
+        rows = model.objects.filter(ret_id__in=list(returns)).values_list("ret_id", *fields)
+        df = pd.DataFrame.from_records(list(rows.iterator(chunk_size=20000)), columns=["ret_id", *fields])
+        df["collection_year"] = df["ret_id"].map(returns).astype("int64")
+        df = df.drop(columns="ret_id")
+        for field in fields:
+            if field in DATE_FIELDS:
+                df[field] = pd.to_datetime(df[field])
+            elif field == "distance":
+                df[field] = pd.to_numeric(df[field]).astype("float64")
+            else:
+                df[field] = df[field].astype(object).where(df[field] != "", None)
+        return df
+
+    episodes = frame(
+        Episode,
+        [
+            "child",
+            "decom",
+            "dec",
+            "rne",
+            "ls",
+            "cin",
+            "place",
+            "place_provider",
+            "rec",
+            "pl_post_key",
+            "distance",
+        ],
+    )
+    header = frame(ChildHeader, ["child", "sex", "dob"])
+    uasc = frame(UASCRecord, ["child", "duc"])
+    return episodes, header, uasc
