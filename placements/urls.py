@@ -6,4 +6,9 @@ app_name = "placements"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("charts/<slug:chart_id>.csv", views.chart_csv, name="chart_csv"),
+    path("charts/<slug:chart_id>/about/", views.chart_about, name="chart_about"),
+    path("measures.csv", views.measures_csv, name="measures_csv"),
+    path("measures.xlsx", views.measures_xlsx, name="measures_xlsx"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from placements import views as placements_views
 from sufficiency import views
 
 admin.site.site_header = "Sufficiency Planning Portal administration"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("priorities/", include("priorities.urls")),
     path("flourish/", include("flourish.urls")),
     path("data/", include("placements.data_urls")),
+    path("api/measures/", placements_views.measures_api, name="api_measures"),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,11 +9,10 @@ pytestmark = pytest.mark.browser
 NAV = ["Overview", "Placements", "Priorities", "FLOURISH"]
 
 
-@pytest.mark.parametrize(
-    ("role", "sees_data"), [(MANAGER, False), (COMMISSIONER, False), (DATA_ADMIN, True)]
-)
-def test_role_navigation_and_refusal(browser_page, login_as, assert_accessible, make_user, seeded_core,
-                                     role, sees_data):
+@pytest.mark.parametrize(("role", "sees_data"), [(MANAGER, False), (COMMISSIONER, False), (DATA_ADMIN, True)])
+def test_role_navigation_and_refusal(
+    browser_page, login_as, assert_accessible, make_user, seeded_core, role, sees_data
+):
     page = browser_page
     user = make_user(role)
     login_as(page, user)
