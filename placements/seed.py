@@ -62,4 +62,7 @@ def load_seed(*, synthetic: bool = True) -> str:
         parts.append(f"{comparators_load(comparators)} comparator figures")
     if synthetic:
         parts.append(load_demo_returns())
+    from placements.forecast_seed import load_forecast_seed
+
+    parts.append(load_forecast_seed(synthetic=synthetic))
     return ", ".join(parts) or "nothing to load"

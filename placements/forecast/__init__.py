@@ -12,6 +12,7 @@ from placements.forecast.model import (
     initial_stock,
     project,
     simulate_episodes,
+    stock_history,
 )
 from placements.forecast.scenarios import (
     EntryTrend,
@@ -38,5 +39,6 @@ __all__ = [
     "project",
     "project_costs",
     "simulate_episodes",
+    "stock_history",
     "unit_costs_frame",
 ]

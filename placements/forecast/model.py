@@ -602,3 +602,13 @@ def simulate_episodes(
         }
     )
     return episodes, header
+
+
+def stock_history(episodes: pd.DataFrame, header: pd.DataFrame, dates: Sequence[Any]) -> np.ndarray:
+    """Children in care by state (len(dates), 40) on each date; the episodes are prepared once."""
+    p = _prepare(episodes, header)
+    out = np.zeros((len(dates), N_STATES))
+    for k, date in enumerate(dates):
+        state, _ = _snapshot(p, pd.Timestamp(date))
+        out[k] = np.bincount(state[state >= 0], minlength=N_STATES)
+    return out

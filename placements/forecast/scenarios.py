@@ -138,3 +138,87 @@ def compare(
         df.insert(0, "scenario", name)
         frames.append(df[["scenario", "month", "date", "group", "mean", "low", "high", "cost"]])
     return pd.concat(frames, ignore_index=True)
+
+
+# --- stored form: a list of {"kind": ..., parameters} dicts (ForecastScenario.adjustments) ----------------
+
+ADJUSTMENT_KINDS = {
+    "entry_trend": "Entries into care change by a share each year",
+    "residential_to_fostering": "A share of residential moves to another placement group each year",
+    "in_house_share_target": "The in-house share of a placement group reaches a target by a date",
+}
+
+
+def _number(spec: Mapping[str, Any], key: str, low: float, high: float) -> float:
+    try:
+        value = float(spec[key])
+    except KeyError:
+        raise ValueError(f"{spec.get('kind')}: '{key}' is missing") from None
+    except (TypeError, ValueError):
+        raise ValueError(f"{spec.get('kind')}: '{key}' must be a number") from None
+    if not np.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{spec.get('kind')}: '{key}' must be between {low:g} and {high:g}")
+    return value
+
+
+def _group(spec: Mapping[str, Any], key: str, default: str) -> str:
+    value = spec.get(key, default)
+    if value not in GROUPS:
+        raise ValueError(f"{spec.get('kind')}: '{key}' must be one of {', '.join(GROUPS)}")
+    return value
+
+
+def adjustment_from_spec(spec: Mapping[str, Any]) -> EntryTrend | ResidentialToFostering | InHouseShareTarget:
+    """One adjustment from its stored dict; ValueError says what is wrong."""
+    if not isinstance(spec, Mapping):
+        raise ValueError("each adjustment must be an object with a 'kind'")
+    kind = spec.get("kind")
+    if kind == "entry_trend":
+        return EntryTrend(rate=_number(spec, "rate", -0.99, 1.0))
+    if kind == "residential_to_fostering":
+        source = _group(spec, "source", "residential")
+        target = _group(spec, "target", "fostered_in_house")
+        if source == target:
+            raise ValueError("residential_to_fostering: the target group must differ from the source group")
+        return ResidentialToFostering(
+            fraction=_number(spec, "fraction", 0.0, 1.0), target=target, source=source
+        )
+    if kind == "in_house_share_target":
+        try:
+            by = pd.Timestamp(spec["by"])
+        except KeyError:
+            raise ValueError("in_house_share_target: 'by' (a date) is missing") from None
+        except (TypeError, ValueError):
+            raise ValueError("in_house_share_target: 'by' must be a date (YYYY-MM-DD)") from None
+        if pd.isna(by):
+            raise ValueError("in_house_share_target: 'by' must be a date (YYYY-MM-DD)")
+        return InHouseShareTarget(
+            share=_number(spec, "share", 0.0, 1.0),
+            by=by.normalize(),
+            group=_group(spec, "group", "residential"),
+        )
+    raise ValueError(f"unknown adjustment kind {kind!r}: expected one of {', '.join(ADJUSTMENT_KINDS)}")
+
+
+def scenario_from_spec(name: str, specs: Any, actions: Sequence[str] = ()) -> Scenario:
+    """A Scenario from stored adjustments (a list of dicts); ValueError on anything invalid."""
+    if not isinstance(specs, list):
+        raise ValueError("adjustments must be a list")
+    return Scenario(name=name, adjustments=[adjustment_from_spec(s) for s in specs], actions=list(actions))
+
+
+def describe_spec(spec: Mapping[str, Any]) -> str:
+    """A plain-English sentence for one stored adjustment (for pages and exports)."""
+    a = adjustment_from_spec(spec)
+    if isinstance(a, EntryTrend):
+        word = "fewer" if a.rate < 0 else "more"
+        return f"Entries into care: {abs(a.rate) * 100:g}% {word} each year, compounding"
+    if isinstance(a, ResidentialToFostering):
+        return (
+            f"{a.fraction * 100:g}% of children in {a.source.replace('_', ' ')} move to "
+            f"{a.target.replace('_', ' ')} each year"
+        )
+    return (
+        f"In-house share of {a.group.replace('_', ' ')} rises (or falls) in a straight line to "
+        f"{a.share * 100:g}% by {pd.Timestamp(a.by):%d %B %Y} (costs only)"
+    )
