@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 
 from placements.models import ChildHeader, Episode, Return, UASCRecord
 from sufficiency.models import LocalAuthority
@@ -64,6 +64,9 @@ def _records(df: pd.DataFrame, fields: list[str]) -> Iterator[dict]:
 
 
 def _bulk(model, ret: Return, df: pd.DataFrame, fields: list[str], on_chunk: Callable[[int], None]) -> None:
+    if connection.vendor == "postgresql":
+        _copy(model, ret, df, fields, on_chunk)
+        return
     batch = []
     for record in _records(df, fields):
         batch.append(model(ret=ret, **record))
@@ -76,6 +79,33 @@ def _bulk(model, ret: Return, df: pd.DataFrame, fields: list[str], on_chunk: Cal
         with transaction.atomic():
             model.objects.bulk_create(batch)
         on_chunk(len(batch))
+
+
+def _copy(model, ret: Return, df: pd.DataFrame, fields: list[str], on_chunk: Callable[[int], None]) -> None:
+    """PostgreSQL: COPY the rows as CSV in chunks (many times faster than INSERTs for a large return)."""
+    columns = [model._meta.get_field(f).column for f in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in ["ret_id", *columns])
+    out = pd.DataFrame({"ret_id": ret.pk}, index=df.index)
+    for field in fields:
+        if field not in df.columns:
+            out[field] = None if field in DATE_FIELDS or field == "distance" else ""
+        elif field in DATE_FIELDS:
+            out[field] = pd.to_datetime(df[field]).dt.strftime("%Y-%m-%d")
+        elif field == "distance":
+            out[field] = pd.to_numeric(df[field])
+        else:
+            out[field] = df[field].astype(object).where(df[field].notna(), "").astype(str)
+    step = CHUNK * 4
+    for start in range(0, len(out), step):
+        chunk = out.iloc[start : start + step]
+        text = chunk.to_csv(header=False, index=False, na_rep="\\N")
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.connection.cursor().copy(
+                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            ) as copy:
+                copy.write(text)
+        on_chunk(len(chunk))
 
 
 def return_write(
