@@ -201,3 +201,11 @@ def test_placement_linked_measures_carry_no_values(m):
 
 def test_measures_cover_every_area_that_the_seeds_quantify():
     assert {m["area"] for m in MEASURES} >= {"F", "L", "O", "S", "H"}
+
+
+def test_variant_wordings_are_in_their_seeds_and_differ_from_the_strategy():
+    by_ref = {a["code"]: a for a in FRAMEWORK["areas"]}
+    by_ref |= {o["code"]: o for a in FRAMEWORK["areas"] for o in a["outcomes"]}
+    for var in FRAMEWORK["variants"]:
+        assert in_seed(var["text"], var["source"]), var
+        assert var["text"] != by_ref[var["ref"]][var["field"]], var
