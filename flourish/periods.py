@@ -1,0 +1,51 @@
+"""Reading period labels as written ("2021", "2020-21", "2020/21", "August 2020", "Q1 2021"). Pure.
+
+`period_end(label)` gives the last day of the period, used only to put values in order. A calendar
+year ends on 31 December; a split year ("2020-21", "2020/21") is a financial year ending 31 March;
+a month ends on its last day; a quarter ("Q1 2021", calendar quarters) on its last day. A label that
+cannot be read ("latest given") has no end date and sorts after every dated period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+
+_YEAR = re.compile(r"^(\d{4})$")
+_SPLIT = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
+_MONTH = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
+_QUARTER = re.compile(r"^Q([1-4])\s+(\d{4})$", re.IGNORECASE)
+
+HELP = "Enter the period as a year (2024), a financial year (2023-24), a month (March 2024) or a quarter (Q1 2024)."
+
+
+def period_end(label: str) -> date | None:
+    """Last day of the period written in `label`, or None when it cannot be read."""
+    text = " ".join((label or "").split())
+    if m := _YEAR.match(text):
+        return date(int(m[1]), 12, 31)
+    if m := _SPLIT.match(text):
+        start = int(m[1])
+        end = int(m[2]) if len(m[2]) == 4 else (start // 100) * 100 + int(m[2])
+        if end != start + 1:
+            return None
+        return date(end, 3, 31)
+    if m := _MONTH.match(text):
+        month = MONTHS.get(m[1].lower())
+        if month is None:
+            return None
+        year = int(m[2])
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if m := _QUARTER.match(text):
+        year, month = int(m[2]), int(m[1]) * 3
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return None
+
+
+def sort_key(label: str, end: date | None) -> tuple:
+    """Order dated periods by end date, then undated ones by label."""
+    return (end is None, end or date.min, label)

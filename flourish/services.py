@@ -1,0 +1,203 @@
+"""Writes for FLOURISH. Every write checks permission and runs in one transaction: nothing half-saved.
+
+Optimistic concurrency as in priorities: the value form carries the measure's `version` as it was when
+the form was shown. The service locks the measure row and bumps the version with
+`UPDATE ... WHERE version=<seen>`; if someone else saved first, nothing is written and ConflictError
+says what they changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from flourish.models import TEXT_MAX, ActionLink, Commentary, Measure, MeasureValue
+from flourish.periods import HELP as PERIOD_HELP
+from flourish.periods import period_end
+from flourish.selectors import HOME_AREA
+from flourish.upload import UploadRow
+
+
+class ConflictError(Exception):
+    """Someone else changed the measure's values after the form was shown. Nothing was saved."""
+
+    def __init__(self, *, measure: Measure, expected_version: int):
+        self.measure = measure
+        self.expected_version = expected_version
+        # The other person's saves: measure history records newer than the version the form was built on.
+        self.changes = list(
+            Measure.history.filter(id=measure.pk, version__gt=expected_version)
+            .select_related("history_user")
+            .order_by("history_date")
+        )
+        super().__init__(
+            "Someone else changed this measure after you opened the form, so your entry was not saved."
+        )
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied("You do not have permission to change this measure.")
+
+
+def _lock(measure: Measure, expected_version: int) -> Measure:
+    """Lock the row and claim the next version, or raise ConflictError. Call inside a transaction."""
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    claimed = Measure.objects.filter(pk=measure.pk, version=expected_version).update(version=F("version") + 1)
+    if locked.version != expected_version or claimed != 1:
+        locked.refresh_from_db()
+        raise ConflictError(measure=locked, expected_version=expected_version)
+    locked.version = expected_version + 1
+    return locked
+
+
+@dataclass
+class Recorded:
+    value: MeasureValue
+    created: bool
+    commentary: Commentary | None
+
+
+def measure_record_value(
+    *,
+    measure: Measure,
+    user,
+    expected_version: int,
+    period: str,
+    value: float,
+    provisional: bool = False,
+    note: str = "",
+    england: float | None = None,
+    region: float | None = None,
+    sn_average: float | None = None,
+    commentary: str = "",
+    area: str = HOME_AREA,
+) -> Recorded:
+    """Add (or correct) the value of a period, with optional commentary, in one transaction."""
+    _require(user, "flourish.edit_measure", measure)
+    if measure.placements_measure:
+        raise ValidationError(
+            "This measure's values come from the placements app (SSDA903 returns); they cannot be entered here."
+        )
+    period = " ".join((period or "").split())
+    end = period_end(period)
+    if not period or end is None:
+        raise ValidationError({"period": PERIOD_HELP})
+    note = (note or "").strip()
+    commentary = (commentary or "").strip()
+    if len(note) > TEXT_MAX:
+        raise ValidationError({"note": f"Note must be {TEXT_MAX} characters or fewer."})
+    if len(commentary) > TEXT_MAX:
+        raise ValidationError({"commentary": f"Commentary must be {TEXT_MAX} characters or fewer."})
+    with transaction.atomic():
+        locked = _lock(measure, expected_version)
+        locked.last_update = timezone.localdate()
+        locked._history_user = user
+        locked._change_reason = f"Value for {period}"
+        locked.save()
+        row = MeasureValue.objects.filter(measure=locked, period=period, area=area).first()
+        created = row is None
+        if created:
+            row = MeasureValue(measure=locked, period=period, area=area)
+        row.period_end = end
+        row.value = value
+        row.provisional = provisional
+        row.note = note
+        row.england, row.region, row.sn_average = england, region, sn_average
+        row.entered_by = user
+        row._history_user = user
+        row._change_reason = "Added in the portal" if created else "Corrected in the portal"
+        row.save()
+        comment = None
+        if commentary:
+            comment = measure_set_commentary(
+                measure=locked, user=user, period=period, text=commentary, _checked=True
+            )
+    measure.version = locked.version
+    return Recorded(row, created, comment)
+
+
+def measure_set_commentary(
+    *, measure: Measure, user, period: str, text: str, _checked: bool = False
+) -> Commentary:
+    """Set the commentary of a period (its earlier wording stays in the history)."""
+    if not _checked:
+        _require(user, "flourish.edit_measure", measure)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"commentary": "Enter the commentary."})
+    if len(text) > TEXT_MAX:
+        raise ValidationError({"commentary": f"Commentary must be {TEXT_MAX} characters or fewer."})
+    with transaction.atomic():
+        comment = Commentary.objects.select_for_update().filter(measure=measure, period=period).first()
+        if comment is None:
+            comment = Commentary(measure=measure, period=period)
+        if comment.text == text:
+            return comment
+        comment.text = text
+        comment.updated_by = user
+        comment._history_user = user
+        comment.save()
+    return comment
+
+
+def action_link_add(
+    *, user, action, measure: Measure | None = None, outcome=None, note: str = ""
+) -> ActionLink:
+    """Link a commissioning action to a measure or an outcome (lead commissioners)."""
+    _require(user, "flourish.link_actions")
+    if (measure is None) == (outcome is None):
+        raise ValidationError("Link the action to a measure or to an outcome.")
+    link, _ = ActionLink.objects.get_or_create(
+        measure=measure, outcome=outcome, action=action, defaults={"note": note[:500], "created_by": user}
+    )
+    return link
+
+
+def action_link_remove(*, user, link: ActionLink) -> None:
+    _require(user, "flourish.link_actions")
+    link._history_user = user
+    link.delete()
+
+
+def values_import(*, user, rows: list[UploadRow]) -> dict[str, int]:
+    """Write checked upload rows in one transaction (create or correct); returns counts."""
+    _require(user, "flourish.upload_values")
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    with transaction.atomic():
+        measures = {
+            m.code: m
+            for m in Measure.objects.select_for_update().filter(code__in={r.measure_code for r in rows})
+        }
+        existing = {
+            (v.measure_id, v.period, v.area): v
+            for v in MeasureValue.objects.filter(measure__in=measures.values())
+        }
+        touched = set()
+        for r in rows:
+            measure = measures[r.measure_code]
+            row = existing.get((measure.pk, r.period, r.area))
+            if row is not None and (row.value, row.provisional, row.note) == (r.value, r.provisional, r.note):
+                counts["unchanged"] += 1
+                continue
+            created = row is None
+            if created:
+                row = MeasureValue(measure=measure, period=r.period, area=r.area)
+            row.period_end = r.period_end
+            row.value, row.provisional, row.note = r.value, r.provisional, r.note
+            row.entered_by = user
+            row._history_user = user
+            row._change_reason = "Bulk upload"
+            row.save()
+            existing[(measure.pk, r.period, r.area)] = row
+            counts["added" if created else "changed"] += 1
+            touched.add(measure.pk)
+        if touched:
+            Measure.objects.filter(pk__in=touched).update(
+                version=F("version") + 1, last_update=timezone.localdate()
+            )
+    return counts

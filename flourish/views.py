@@ -1,0 +1,243 @@
+"""FLOURISH pages. Thin: forms validate, services write, selectors read, templates show."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from flourish import charts, report, selectors, services
+from flourish.forms import ActionLinkForm, UploadForm, ValueForm
+from flourish.models import ActionLink, ImpactArea, Measure
+from flourish.upload import COLUMNS, Problem, check_rows, read_table
+
+
+def _require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _measure_or_404(code: str) -> Measure:
+    try:
+        return selectors.measure_detail(code=code)
+    except Measure.DoesNotExist as exc:
+        raise Http404("No such measure") from exc
+
+
+@require_GET
+def overview(request):
+    return render(
+        request,
+        "flourish/overview.html",
+        {**selectors.overview(), "can_upload": request.user.has_perm("flourish.upload_values")},
+    )
+
+
+@require_GET
+def area_detail(request, code: str):
+    try:
+        data = selectors.area_detail(code=code)
+    except ImpactArea.DoesNotExist as exc:
+        raise Http404("No such area") from exc
+    return render(request, "flourish/area_detail.html", data)
+
+
+@require_GET
+def measure_detail(request, code: str):
+    measure = _measure_or_404(code)
+    points = measure.points
+    commentary = selectors.commentary_for(measure=measure)
+    return render(
+        request,
+        "flourish/measure_detail.html",
+        {
+            "measure": measure,
+            "a": measure.assessment,
+            "points": [(p, commentary.get(p.period)) for p in reversed(points)],
+            "figure": charts.figure(points, unit=measure.unit, target=measure.target),
+            "table": charts.table(points, target=measure.target),
+            "other_values": selectors.measure_other_values(measure=measure),
+            "commentary_history": selectors.commentary_history(measure=measure),
+            "value_history": selectors.value_history(measure=measure),
+            "actions": selectors.linked_actions(measure=measure),
+            "links": {link.action_id: link for link in measure.action_links.all()},
+            "can_edit": request.user.has_perm("flourish.edit_measure", measure),
+            "can_link": request.user.has_perm("flourish.link_actions"),
+        },
+    )
+
+
+@require_GET
+def measure_csv(request, code: str):
+    measure = _measure_or_404(code)
+    response = HttpResponse(
+        charts.table_csv(measure.points, target=measure.target), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="flourish-{measure.code}.csv"'
+    return response
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def value_add(request, code: str):
+    measure = _measure_or_404(code)
+    _require(request, "flourish.edit_measure", measure)
+    if measure.placements_measure:
+        messages.error(
+            request, "This measure's values come from the placements app; they cannot be entered here."
+        )
+        return redirect(measure.get_absolute_url())
+    conflict = None
+    if request.method == "POST":
+        form = ValueForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recorded = services.measure_record_value(
+                    measure=measure, user=request.user, expected_version=data.pop("version"), **data
+                )
+            except services.ConflictError as exc:
+                conflict = exc
+                post = request.POST.copy()
+                post["version"] = str(exc.measure.version)
+                form = ValueForm(post)
+                form.is_valid()
+                form.add_error(
+                    None, str(exc) + " Check their change below, then save again if yours still applies."
+                )
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                verb = "added" if recorded.created else "corrected"
+                messages.success(request, f"Value for {recorded.value.period} {verb}.")
+                return redirect(measure.get_absolute_url())
+    else:
+        form = ValueForm(initial={"version": measure.version})
+    return render(
+        request, "flourish/value_form.html", {"measure": measure, "form": form, "conflict": conflict}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def values_upload(request):
+    _require(request, "flourish.upload_values")
+    problems: list[Problem] = []
+    result = None
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            header, rows = read_table(f.read(), f.name)
+        except Exception:  # any unreadable file: say so plainly rather than fail
+            problems = [
+                Problem(None, "", f.name, "The file could not be read as a CSV (UTF-8) or XLSX file.")
+            ]
+        else:
+            known = dict(Measure.objects.values_list("code", "placements_measure"))
+            good, problems = check_rows(header, rows, measures={c: not p for c, p in known.items()})
+            if not problems:
+                result = services.values_import(user=request.user, rows=good)
+                messages.success(
+                    request,
+                    f"Upload saved: {result['added']} values added, {result['changed']} changed, "
+                    f"{result['unchanged']} unchanged.",
+                )
+                return redirect("flourish:values_upload")
+        if problems:
+            form.add_error(
+                "file",
+                f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}. Nothing was saved.",
+            )
+    return render(
+        request, "flourish/values_upload.html", {"form": form, "problems": problems, "columns": COLUMNS}
+    )
+
+
+@require_POST
+def action_link_add(request, code: str):
+    measure = get_object_or_404(Measure, code=code)
+    _require(request, "flourish.link_actions")
+    actions = selectors.linkable_actions()
+    form = ActionLinkForm(request.POST, actions=actions)
+    if form.is_valid():
+        action = actions.get(pk=form.cleaned_data["action"])
+        services.action_link_add(user=request.user, action=action, measure=measure)
+        messages.success(request, "Action linked.")
+    else:
+        messages.error(request, "Select an action to link.")
+    return redirect(measure.get_absolute_url() + "#actions")
+
+
+@require_POST
+def action_link_remove(request, code: str, pk: int):
+    link = get_object_or_404(ActionLink, pk=pk, measure__code=code)
+    _require(request, "flourish.link_actions")
+    services.action_link_remove(user=request.user, link=link)
+    messages.success(request, "Link removed. The action itself is unchanged.")
+    return redirect(reverse("flourish:measure_detail", args=[code]) + "#actions")
+
+
+@require_GET
+def action_link_form(request, code: str):
+    measure = get_object_or_404(Measure, code=code)
+    _require(request, "flourish.link_actions")
+    form = ActionLinkForm(actions=selectors.linkable_actions())
+    return render(request, "flourish/action_link_form.html", {"measure": measure, "form": form})
+
+
+def _year(request) -> tuple[int, list[int]]:
+    years = selectors.report_years()
+    default = years[0] if years else timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        year = default
+    if not 1990 <= year <= 2100:
+        year = default
+    return year, years
+
+
+@require_GET
+def annual_report(request):
+    year, years = _year(request)
+    return render(request, "flourish/report.html", {**selectors.annual_report(year=year), "years": years})
+
+
+@require_GET
+def annual_report_xlsx(request):
+    year, _ = _year(request)
+    content = report.report_xlsx(selectors.annual_report(year=year), selectors.all_values())
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="flourish-report-{year}.xlsx"'
+    return response
+
+
+@require_GET
+def annual_report_pdf(request):
+    year, _ = _year(request)
+    data = selectors.annual_report(year=year)
+    report.attach_svgs(data)
+    html = render_to_string("flourish/report_pdf.html", {**data, "request": request})
+    pdf = report.report_pdf(html, css=render_to_string("flourish/report_pdf.css"))
+    if pdf is None:
+        messages.error(
+            request, "The PDF could not be made on this server. Use this printable page and print it to PDF."
+        )
+        return redirect(f"{reverse('flourish:report')}?year={year}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="flourish-report-{year}.pdf"'
+    return response
