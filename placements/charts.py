@@ -180,9 +180,11 @@ def chart_figure(spec: ChartSpec, series: list[Series]) -> dict:
         "layout": {
             "title": {"text": ""},
             "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-            "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
-            "legend": {"orientation": "h", "y": -0.2},
-            "xaxis": {"title": {"text": "Year ending 31 March"}, "type": "category"},
+            # Room for the legend below the plot: one line a series, so it never covers the axis.
+            "height": 320 + 24 * len(series),
+            "margin": {"l": 60, "r": 20, "t": 20, "b": 40 + 24 * len(series)},
+            "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+            "xaxis": {"type": "category", "automargin": True},
             "yaxis": {"title": {"text": spec.y_title}, "rangemode": "tozero"},
             "hovermode": "x unified",
         },

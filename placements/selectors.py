@@ -226,7 +226,7 @@ def dashboard_tiles(values: dict, year: int | None) -> list[dict]:
     """Headline tiles for a year: value, source, change since the year before and its judgement."""
     tiles = []
     for code in TILE_MEASURES:
-        current, previous, source = _tile_value(values, code, year)
+        current, previous, source, at = _tile_value(values, code, year)
         definition = measures.MEASURES.get(code)
         polarity = definition.polarity if definition else None
         change = judgement = None
@@ -250,26 +250,45 @@ def dashboard_tiles(values: dict, year: int | None) -> list[dict]:
                 "direction": "up" if change and change > 0 else ("down" if change and change < 0 else "same"),
                 "judgement": judgement,
                 "source": source,
-                "year": year,
-                "england": values["england"].get(code, {}).get(year) if year else None,
-                "sn_average": values["sn_average"].get(code, {}).get(year) if year else None,
+                "year": at,
+                "is_earlier": at is not None and at != year,
+                "england": values["england"].get(code, {}).get(at) if at else None,
+                "sn_average": values["sn_average"].get(code, {}).get(at) if at else None,
                 "unit": measure_unit(code),
             }
         )
     return tiles
 
 
-def _tile_value(values: dict, code: str, year: int | None) -> tuple[float | None, float | None, str]:
+def _tile_value(values: dict, code: str, year: int | None) -> tuple[float | None, float | None, str, int | None]:
+    """(value, value the year before, source, year of the value): the latest figure held up to `year`.
+
+    Computed figures win over published ones for the same year; a measure with no figure for `year`
+    shows its latest earlier one, labelled with its own year.
+    """
     if year is None:
-        return None, None, ""
+        return None, None, "", None
     computed = values["computed"].get(code, {})
-    if year in computed:
-        return computed.get(year), computed.get(year - 1), "computed"
     published = values["published"].get(code, {})
-    if year in published:
-        prev = published.get(year - 1, [])
-        return published[year][0]["value"], (prev[0]["value"] if prev else None), "published"
-    return None, None, ""
+    held = sorted(
+        {y for y, v in computed.items() if v is not None} | {y for y, rows in published.items() if rows}
+    )
+    held = [y for y in held if y <= year]
+    if not held:
+        return None, None, "", None
+    at = held[-1]
+
+    def value(y: int) -> tuple[float | None, str]:
+        if computed.get(y) is not None:
+            return computed[y], "computed"
+        rows = published.get(y) or []
+        return (rows[0]["value"], "published") if rows else (None, "")
+
+    current, source = value(at)
+    previous, previous_source = value(at - 1)
+    if previous_source != source:
+        previous = None  # never compare a computed figure with a published one
+    return current, previous, source, at
 
 
 def dashboard_years(values: dict) -> list[int]:

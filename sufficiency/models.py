@@ -54,7 +54,9 @@ class LocalAuthority(models.Model):
         verbose_name_plural = "local authorities"
 
     def __str__(self) -> str:
-        return f"{self.name} (synthetic)" if self.is_synthetic else self.name
+        if self.is_synthetic and "synthetic" not in self.name.lower():
+            return f"{self.name} (synthetic)"
+        return self.name
 
 
 class Team(models.Model):

@@ -114,3 +114,36 @@ def test_overview_shows_placement_tiles(manager_client, norfolk_imported):
     response = manager_client.get(reverse("home"))
     assert b"Children looked after: Norfolk" in response.content
     assert b"Computed from returns" in response.content
+
+
+def test_tile_shows_the_latest_earlier_figure_with_its_year(manager_client, norfolk_published):
+    """A measure with no figure in the latest year shows its latest earlier one, labelled with its year."""
+    MeasureValue.objects.create(
+        la=norfolk_published,
+        year=2021,
+        measure="cla_31_march",
+        value=1083,
+        source="published",
+        source_document="004_22bfac70eab5605e.txt",
+    )
+    MeasureValue.objects.create(
+        la=norfolk_published,
+        year=2020,
+        measure="starts",
+        value=400,
+        source="published",
+        source_document="000_b2eb913b38f73c99.txt",
+    )
+    response = manager_client.get(reverse("placements:dashboard"))
+    tiles = {t["code"]: t for t in response.context["tiles"]}
+    assert (tiles["cla_31_march"]["value"], tiles["cla_31_march"]["year"]) == (1083, 2021)
+    assert not tiles["cla_31_march"]["is_earlier"]
+    assert (tiles["starts"]["value"], tiles["starts"]["year"], tiles["starts"]["is_earlier"]) == (
+        400,
+        2020,
+        True,
+    )
+    assert tiles["starts"]["change"] is None
+    assert tiles["ceases"]["value"] is None
+    content = response.content.decode()
+    assert "year ending March 2020 (the latest held)" in content and "No figure held" in content
