@@ -7,7 +7,7 @@ Readers only ever see CURRENT returns, so an import is all-or-nothing from their
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pandas as pd
 from django.db import connection, transaction
@@ -40,52 +40,35 @@ UASC_FIELDS = ["child", "duc"]
 DATE_FIELDS = {"decom", "dec", "dob", "duc"}
 
 
-def _records(df: pd.DataFrame, fields: list[str]) -> Iterator[dict]:
-    """Rows as dicts of plain Python values: NaT/NA → None for dates and numbers, '' for text."""
-    present = [f for f in fields if f in df.columns]
-    out = pd.DataFrame(index=df.index)
-    for field in present:
-        col = df[field]
-        if field in DATE_FIELDS:
-            col = pd.to_datetime(col)
-            out[field] = pd.Series(
-                [None if pd.isna(v) else v.date() for v in col], index=df.index, dtype=object
-            )
-        elif field == "distance":
-            out[field] = pd.Series(
-                [None if pd.isna(v) else float(v) for v in col], index=df.index, dtype=object
-            )
-        else:
-            out[field] = col.astype(object).where(col.notna(), "")
-    for field in fields:
-        if field not in present:
-            out[field] = None if field in DATE_FIELDS or field == "distance" else ""
-    yield from out[fields].to_dict("records")
-
-
 def _bulk(model, ret: Return, df: pd.DataFrame, fields: list[str], on_chunk: Callable[[int], None]) -> None:
-    if connection.vendor == "postgresql":
-        _copy(model, ret, df, fields, on_chunk)
-        return
-    batch = []
-    for record in _records(df, fields):
-        batch.append(model(ret=ret, **record))
-        if len(batch) >= CHUNK:
-            with transaction.atomic():
-                model.objects.bulk_create(batch)
-            on_chunk(len(batch))
-            batch = []
-    if batch:
-        with transaction.atomic():
-            model.objects.bulk_create(batch)
-        on_chunk(len(batch))
+    """Write a table's rows in chunks, each chunk its own short transaction.
 
-
-def _copy(model, ret: Return, df: pd.DataFrame, fields: list[str], on_chunk: Callable[[int], None]) -> None:
-    """PostgreSQL: COPY the rows as CSV in chunks (many times faster than INSERTs for a large return)."""
+    Rows go straight to the database (COPY on PostgreSQL, executemany elsewhere): building a model
+    instance per row costs far more than the write itself for a national-scale return.
+    """
     columns = [model._meta.get_field(f).column for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in ["ret_id", *columns])
+    out = _plain_frame(ret, df, fields)
+    step = CHUNK * 4
+    for start in range(0, len(out), step):
+        chunk = out.iloc[start : start + step]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                text = chunk.to_csv(header=False, index=False, na_rep="\\N")
+                with cursor.connection.cursor().copy(
+                    f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+                ) as copy:
+                    copy.write(text)
+            else:
+                rows = chunk.astype(object).where(chunk.notna(), None).itertuples(index=False, name=None)
+                placeholders = ", ".join(["%s"] * (len(fields) + 1))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(rows))
+        on_chunk(len(chunk))
+
+
+def _plain_frame(ret: Return, df: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """ret_id then the fields as database values: ISO dates, floats, text ('' for missing text)."""
     out = pd.DataFrame({"ret_id": ret.pk}, index=df.index)
     for field in fields:
         if field not in df.columns:
@@ -93,19 +76,10 @@ def _copy(model, ret: Return, df: pd.DataFrame, fields: list[str], on_chunk: Cal
         elif field in DATE_FIELDS:
             out[field] = pd.to_datetime(df[field]).dt.strftime("%Y-%m-%d")
         elif field == "distance":
-            out[field] = pd.to_numeric(df[field])
+            out[field] = pd.to_numeric(df[field]).astype("float64")
         else:
             out[field] = df[field].astype(object).where(df[field].notna(), "").astype(str)
-    step = CHUNK * 4
-    for start in range(0, len(out), step):
-        chunk = out.iloc[start : start + step]
-        text = chunk.to_csv(header=False, index=False, na_rep="\\N")
-        with transaction.atomic(), connection.cursor() as cursor:
-            with cursor.connection.cursor().copy(
-                f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            ) as copy:
-                copy.write(text)
-        on_chunk(len(chunk))
+    return out
 
 
 def return_write(
