@@ -46,7 +46,8 @@ def _require(user, perm: str, obj=None) -> None:
 
 def _lock(measure: Measure, expected_version: int) -> Measure:
     """Lock the row and claim the next version, or raise ConflictError. Call inside a transaction."""
-    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    # order_by("pk"): the default ordering joins the (nullable) area, which FOR UPDATE refuses on PostgreSQL.
+    locked = Measure.objects.select_for_update().order_by("pk").get(pk=measure.pk)
     claimed = Measure.objects.filter(pk=measure.pk, version=expected_version).update(version=F("version") + 1)
     if locked.version != expected_version or claimed != 1:
         locked.refresh_from_db()
@@ -133,7 +134,12 @@ def measure_set_commentary(
     if len(text) > TEXT_MAX:
         raise ValidationError({"commentary": f"Commentary must be {TEXT_MAX} characters or fewer."})
     with transaction.atomic():
-        comment = Commentary.objects.select_for_update().filter(measure=measure, period=period).first()
+        comment = (
+            Commentary.objects.select_for_update()
+            .filter(measure=measure, period=period)
+            .order_by("pk")
+            .first()
+        )
         if comment is None:
             comment = Commentary(measure=measure, period=period)
         if comment.text == text:
@@ -171,7 +177,9 @@ def values_import(*, user, rows: list[UploadRow]) -> dict[str, int]:
     with transaction.atomic():
         measures = {
             m.code: m
-            for m in Measure.objects.select_for_update().filter(code__in={r.measure_code for r in rows})
+            for m in Measure.objects.select_for_update()
+            .filter(code__in={r.measure_code for r in rows})
+            .order_by("pk")
         }
         existing = {
             (v.measure_id, v.period, v.area): v

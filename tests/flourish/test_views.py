@@ -158,3 +158,24 @@ def test_report_year_is_only_up_to_that_year(manager_client, ks2):
 def test_overview_panel_on_home(manager_client, ks2):
     html = manager_client.get("/").content.decode()
     assert "FLOURISH outcomes" in html and "Pupils meeting the expected standard" in html
+
+
+def test_lead_commissioner_links_an_action(lead_commissioner_client, manager_client, ks2):
+    from priorities.models import Action
+    from priorities.seed import load_seed
+
+    load_seed()
+    action = Action.objects.order_by("pk").first()
+    form = lead_commissioner_client.get(reverse("flourish:action_link_form", args=[ks2.code]))
+    assert form.status_code == 200
+    add = reverse("flourish:action_link_add", args=[ks2.code])
+    assert manager_client.post(add, {"action": action.pk}).status_code == 403
+    assert lead_commissioner_client.post(add, {"action": action.pk}).status_code == 302
+    page = manager_client.get(ks2.get_absolute_url())
+    assert page.context["actions"] == [action]
+    assert action.get_absolute_url() in page.content.decode()
+    link = ks2.action_links.get()
+    remove = reverse("flourish:action_link_remove", args=[ks2.code, link.pk])
+    assert manager_client.post(remove).status_code == 403
+    assert lead_commissioner_client.post(remove).status_code == 302
+    assert not ks2.action_links.exists()

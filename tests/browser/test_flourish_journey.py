@@ -1,0 +1,117 @@
+"""FLOURISH journeys in a real browser: a manager drills down and takes the report; an owner adds a
+value and commentary and sees the status change, with its rule; a commissioner of another team cannot."""
+
+import io
+
+import pytest
+
+from sufficiency.roles import COMMISSIONER, MANAGER
+from tests.flourish.conftest import FRAMEWORK, MEASURES, TEAM
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def seeded_flourish(transactional_db):
+    from flourish.seed import load_seed
+
+    load_seed(framework=FRAMEWORK, measures=MEASURES)
+
+
+def test_manager_drills_down_and_downloads_the_report(
+    browser_page, login_as, assert_accessible, make_user, seeded_flourish
+):
+    page = browser_page
+    login_as(page, make_user(MANAGER))
+    page.goto(f"{page.base_url}/")
+    assert page.get_by_role("heading", name="FLOURISH outcomes").is_visible()
+    assert_accessible(page)
+
+    page.goto(f"{page.base_url}/flourish/")
+    assert page.get_by_role("heading", level=1, name="FLOURISH outcomes framework").is_visible()
+    escalated = page.locator("#escalated + ul").inner_text()
+    assert "Pupils meeting the expected standard at key stage 2" in escalated
+    assert_accessible(page)
+
+    page.get_by_role("link", name="L: Learning").click()
+    assert page.get_by_role("heading", level=1, name="Learning").is_visible()
+    assert page.get_by_role("heading", name="L1: Children achieve well at school.").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Pupils meeting the expected standard at key stage 2").click()
+    assert page.get_by_role(
+        "heading", level=1, name="Pupils meeting the expected standard at key stage 2"
+    ).is_visible()
+    rule = page.locator("#status").inner_text()
+    assert "Red" in rule and "Green if the latest value meets the target of 65" in rule
+    page.locator(".app-chart .main-svg").first.wait_for()  # plotly drew the chart under the CSP
+    assert page.get_by_role("link", name="Add a value and commentary").count() == 0
+    assert_accessible(page)
+
+    page.get_by_text("Show as table").click()
+    table = page.locator("#chart-table")
+    assert table.is_visible()
+    assert "2023" in table.inner_text() and "60" in table.inner_text()
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Download CSV").click()
+    assert open(csv_download.value.path()).read().startswith("period,Norfolk,England,Target,provisional")
+
+    page.goto(f"{page.base_url}/flourish/report/?year=2023")
+    assert page.get_by_role("heading", level=1, name="Annual progress report 2023").is_visible()
+    assert_accessible(page)
+    with page.expect_download() as xlsx_download:
+        page.get_by_role(
+            "link", name="Download the report spreadsheet (XLSX: summary and every value)"
+        ).click()
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(open(xlsx_download.value.path(), "rb").read()))
+    titles = [r[1] for r in book["Summary"].iter_rows(min_row=5, values_only=True)]
+    assert "Pupils meeting the expected standard at key stage 2" in titles
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Download the report as a PDF").click()
+    assert open(pdf_download.value.path(), "rb").read(4) == b"%PDF"
+
+
+def test_owner_adds_a_value_and_sees_the_status_change(
+    browser_page, login_as, assert_accessible, make_user, seeded_flourish
+):
+    page = browser_page
+    login_as(page, make_user(COMMISSIONER, teams=[TEAM]))
+    page.goto(f"{page.base_url}/flourish/measures/ks2_rwm_pct/")
+    assert "Red" in page.locator("#status").inner_text()
+    page.get_by_role("link", name="Add a value and commentary").click()
+    assert_accessible(page)
+
+    # A value that is not a number is refused with a GOV.UK error summary; nothing is saved.
+    page.get_by_label("Period", exact=True).fill("2024")
+    page.get_by_label("Value", exact=True).fill("sixty-six")
+    page.get_by_role("button", name="Save value").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible() and "Enter the value as a number" in summary.inner_text()
+    assert_accessible(page)
+
+    page.get_by_label("Value", exact=True).fill("66")
+    page.get_by_label("England (optional)").fill("61")
+    page.get_by_label("Commentary for this period (optional)").fill(
+        "Tutoring programme reached every school."
+    )
+    page.get_by_role("button", name="Save value").click()
+    assert page.get_by_text("Value for 2024 added.").is_visible()
+    status = page.locator("#status").inner_text()
+    assert "Status for 2024:" in status and "Green" in status and "Red" not in status
+    assert "Rule: Green if the latest value meets the target of 65 (higher is better)" in status
+    assert "Tutoring programme reached every school." in page.locator("#values + ol").inner_text()
+    assert_accessible(page)
+
+
+def test_commissioner_of_another_team_cannot_add(browser_page, login_as, make_user, seeded_flourish):
+    page = browser_page
+    login_as(page, make_user(COMMISSIONER, teams=["Transformation"]))
+    page.goto(f"{page.base_url}/flourish/measures/ks2_rwm_pct/")
+    assert page.get_by_role("link", name="Add a value and commentary").count() == 0
+    assert page.get_by_text(
+        "Only its owner team, lead commissioners and data admins can add values."
+    ).is_visible()
+    response = page.goto(f"{page.base_url}/flourish/measures/ks2_rwm_pct/values/add/")
+    assert response.status == 403
