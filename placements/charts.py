@@ -63,7 +63,6 @@ CHARTS: list[ChartSpec] = [
             "placement_other",
         ],
         kind="stacked",
-        published=False,
         question="Where do children live?",
     ),
     ChartSpec(
@@ -78,6 +77,14 @@ CHARTS: list[ChartSpec] = [
         ["placement_residential", "placement_semi_independent"],
         extra_published=["residential_count"],
         question="How many children live in residential care?",
+    ),
+    ChartSpec(
+        "residential_share",
+        "In-house share of residential placements",
+        [],
+        extra_published=["residential_in_house_share_pct"],
+        y_title="Per cent",
+        question="How much residential care does the authority provide itself?",
     ),
     ChartSpec(
         "stability",
@@ -106,7 +113,6 @@ CHARTS: list[ChartSpec] = [
         "Age at 31 March",
         ["age_under_1", "age_1_4", "age_5_9", "age_10_15", "age_16_plus"],
         kind="stacked",
-        published=False,
         question="How old are the children looked after?",
     ),
     ChartSpec(
@@ -114,7 +120,6 @@ CHARTS: list[ChartSpec] = [
         "Sex",
         ["sex_male", "sex_female"],
         kind="stacked",
-        published=False,
         question="Are the children looked after boys or girls?",
     ),
     ChartSpec(
@@ -122,7 +127,6 @@ CHARTS: list[ChartSpec] = [
         "Category of need",
         [f"cin_N{i}" for i in range(1, 9)],
         kind="stacked",
-        published=False,
         question="Why did children come into care?",
     ),
 ]
@@ -146,7 +150,7 @@ def _trace(series: Series, index: int, kind: str) -> dict:
         "name": series.name,
         "hovertemplate": "%{x}: %{y}<extra>" + series.name.replace("<", "") + "</extra>",
     }
-    if kind == "stacked" and series.source == "computed":
+    if kind == "stacked":
         trace.update(
             {
                 "type": "bar",

@@ -182,7 +182,8 @@ def chart_series(spec, values: dict, la: LocalAuthority, first: int | None, last
             series.append(
                 Series(f"{measure_title(code)} (computed from returns)", "computed", code, computed)
             )
-    if spec.published:
+    # A stacked chart stacks one source only: computed where held, else the published figures.
+    if spec.published and not (spec.kind == "stacked" and series):
         for code in [*spec.measures, *spec.extra_published]:
             by_document: dict[str, dict[int, float | None]] = defaultdict(dict)
             for year, rows in values["published"].get(code, {}).items():

@@ -147,3 +147,18 @@ def test_tile_shows_the_latest_earlier_figure_with_its_year(manager_client, norf
     assert tiles["ceases"]["value"] is None
     content = response.content.decode()
     assert "year ending March 2020 (the latest held)" in content and "No figure held" in content
+
+
+def test_published_only_authority_gets_stacked_published_mix(manager_client, seeded_core):
+    from django.conf import settings
+
+    from placements.services import published_load
+
+    published_load(settings.BASE_DIR / "fixtures" / "published_measures.csv")
+    response = manager_client.get(reverse("placements:dashboard"), {"la": "E10000020"})
+    charts = {c["spec"].id: c for c in response.context["charts"]}
+    mix = charts["placement_mix"]
+    assert mix["has_data"] and {s.source for s in mix["series"]} == {"published"}
+    assert {t["type"] for t in mix["figure"]["data"]} == {"bar"}
+    assert mix["figure"]["layout"]["barmode"] == "stack"
+    assert charts["residential_share"]["has_data"]
