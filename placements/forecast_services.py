@@ -47,16 +47,21 @@ RESULTS_VERSION = 1
 
 
 def forecast_data_span(*, la: LocalAuthority) -> tuple[date, date] | None:
-    """First and last day covered by the authority's current returns (1 April .. 31 March), or None."""
+    """First and last 31 March on which the authority's current returns give the whole stock, or None.
+
+    The first return (year ending 31 March Y) holds every episode open during its year, so the stock on
+    31 March Y-1 is known too (an episode open then and still open on 1 April is in that return)."""
     years = list(Return.objects.current().for_la(la).values_list("collection_year", flat=True))
     if not years:
         return None
-    return date(min(years) - 1, 4, 1), date(max(years), 3, 31)
+    return date(min(years) - 1, 3, 31), date(max(years), 3, 31)
 
 
-def forecast_default_window(*, la: LocalAuthority, years: int = 3) -> tuple[date, date] | None:
+def forecast_default_window(
+    *, la: LocalAuthority, years: int = 3, span: tuple[date, date] | None = None
+) -> tuple[date, date] | None:
     """The last `years` years of data (fewer when less is held), ending on the last 31 March held."""
-    span = forecast_data_span(la=la)
+    span = span or forecast_data_span(la=la)
     if span is None:
         return None
     start = (pd.Timestamp(span[1]) - pd.DateOffset(years=years)).date()

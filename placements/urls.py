@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from placements import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("charts/<slug:chart_id>/about/", views.chart_about, name="chart_about"),
     path("measures.csv", views.measures_csv, name="measures_csv"),
     path("measures.xlsx", views.measures_xlsx, name="measures_xlsx"),
+    path("forecast/", include("placements.forecast_urls")),
 ]

@@ -1,8 +1,6 @@
 """The forecast service: stored results equal the pure model's, runs are reused, failures recorded."""
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,53 +18,12 @@ from placements.forecast_services import (
     unit_cost_rows,
 )
 from placements.models import ForecastRun, ForecastScenario, UnitCost
-from placements.services import import_job_create, import_job_run
 from sufficiency.models import LocalAuthority
-
-DEMO = "Z99999999"
-
-
-def import_synthetic(la, *, children=400, first=2018, last=2021, seed=7):
-    from placements.ssda903.synthetic import generate_return
-
-    for year, tables in sorted(
-        generate_return(children=children, first_year=first, last_year=last, seed=seed).items()
-    ):
-        with tempfile.TemporaryDirectory() as tmp:
-            uploads = []
-            for name, frame in tables.items():
-                path = Path(tmp) / f"{name.lower()}.csv"
-                frame.to_csv(path, index=False)
-                uploads.append((path.name, path.read_bytes()))
-        job = import_job_run(import_job_create(la=la, collection_year=year, uploads=uploads))
-        assert job.status == "succeeded", job.summary
-
-
-@pytest.fixture
-def run_now(django_capture_on_commit_callbacks):
-    """forecast_run_request with the on-commit enqueue executed (the immediate backend runs the task)."""
-
-    def _run(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            run, created = forecast_run_request(**kwargs)
-        run.refresh_from_db()
-        return run, created
-
-    return _run
-
-
-@pytest.fixture
-def demo_la(seeded_core):
-    la = LocalAuthority.objects.get(code=DEMO)
-    import_synthetic(la)
-    UnitCost.objects.create(
-        la=la, group="residential", provider="external", weekly_cost=2850, effective_from=date(2020, 1, 1)
-    )
-    return la
+from tests.placements.forecast_fixtures import *  # noqa: F403 (the demo_la and run_now fixtures)
 
 
 def test_data_span_and_default_window(demo_la):
-    assert forecast_data_span(la=demo_la) == (date(2017, 4, 1), date(2021, 3, 31))
+    assert forecast_data_span(la=demo_la) == (date(2017, 3, 31), date(2021, 3, 31))
     assert forecast_default_window(la=demo_la) == (date(2018, 3, 31), date(2021, 3, 31))
 
 
