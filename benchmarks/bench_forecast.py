@@ -6,6 +6,11 @@ Generates random episodes, vectorised: each child has 1-4 consecutive episodes (
 so about 400,000 episodes for 160,000 children) starting anywhere in 2016-2021, random PLACE and
 PLACE_PROVIDER codes, the last episode left open for a third of the children; then times
 initial_stock + fit (60 monthly snapshots) + project (36 months, with mean and full covariance).
+
+Then the whole computation a stored forecast run does (placements.forecast.results.forecast_compute:
+fit, project 36 months, monthly history over the data, costs by group and provider, yearly demand and the
+one-year backtest, serialised to JSON), after the service's clean-up of the episodes
+(measures.build_longitudinal, latest_per_child), all without the database; --skip-service leaves it out.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=160_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-service", action="store_true")
     args = parser.parse_args()
     t0 = time.perf_counter()
     episodes, header = synthetic(args.children, args.seed)
@@ -84,6 +90,57 @@ def main() -> None:
     end = total.iloc[-1]
     print(f"projected total after 36 months: {end['mean']:,.0f} (95% {end['low']:,.0f}-{end['high']:,.0f})")
     print(f"initial_stock + fit + project 36 months: {t2 - t1:.2f} s")
+    if not args.skip_service:
+        service(episodes, header, ref_start, ref_end)
+
+
+def service(episodes: pd.DataFrame, header: pd.DataFrame, ref_start, ref_end) -> None:
+    """Time the stored run's computation (no database) and the size of its JSON."""
+    import json
+
+    from placements import measures
+    from placements.forecast.results import forecast_compute
+
+    t0 = time.perf_counter()
+    eps = measures.build_longitudinal(episodes.assign(collection_year=2021, ls="C2"))
+    hdr = measures.latest_per_child(header.assign(collection_year=2021))
+    t1 = time.perf_counter()
+    costs = [
+        {
+            "group": "residential",
+            "provider": "external",
+            "weekly_cost": 2850.0,
+            "effective_from": "2020-04-01",
+        },
+        {
+            "group": "residential",
+            "provider": "in_house",
+            "weekly_cost": 3000.0,
+            "effective_from": "2020-04-01",
+        },
+    ]
+    results = forecast_compute(
+        eps,
+        hdr,
+        ref_start=ref_start,
+        ref_end=ref_end,
+        horizon_months=36,
+        unit_costs=costs,
+        data_start=ref_start,
+        data_end=ref_end,
+    )
+    t2 = time.perf_counter()
+    text = json.dumps(results, allow_nan=False)
+    t3 = time.perf_counter()
+    bt = results["backtest"]["rows"][-1]
+    print(f"service clean-up (build_longitudinal, latest_per_child): {t1 - t0:.2f} s")
+    print(
+        f"forecast_compute (fit, project 36, history, costs, yearly, backtest): {t2 - t1:.2f} s; "
+        f"backtest total projected {bt['projected']:,.0f} vs actual {bt['actual']:,.0f}"
+    )
+    print(
+        f"results JSON: {len(text) / 1024:,.0f} KB in {t3 - t2:.2f} s; total service computation {t3 - t0:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -68,12 +68,18 @@ def state_index(band: str, group: str) -> int:
     return AGE_BANDS.index(band) * N_GROUPS + GROUPS.index(group)
 
 
+def _clean_codes(values: Iterable[Any]) -> np.ndarray:
+    """Stripped, upper-case codes ("" for missing) as an object array, cleaned once per distinct value."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    clean = pd.Series(uniques, dtype="string").str.strip().str.upper().fillna("").to_numpy(dtype=object)
+    return np.append(clean, "")[codes]  # code -1 (missing) picks the appended ""
+
+
 def group_of(place: Iterable[Any], provider: Iterable[Any]) -> np.ndarray:
     """Placement group index (into GROUPS) of each PLACE / PLACE_PROVIDER pair (reference rules)."""
-    pl = pd.Series(list(place) if not isinstance(place, pd.Series) else place, dtype="string")
-    pr = pd.Series(list(provider) if not isinstance(provider, pd.Series) else provider, dtype="string")
-    pl = pl.str.strip().str.upper().fillna("").to_numpy(dtype=object)
-    pr = pr.str.strip().str.upper().fillna("").to_numpy(dtype=object)
+    pl = _clean_codes(place)
+    pr = _clean_codes(provider)
     u46 = np.isin(pl, ("U4", "U5", "U6"))
     conditions = [
         np.isin(pl, ("U1", "U2", "U3")),
@@ -89,7 +95,7 @@ def group_of(place: Iterable[Any], provider: Iterable[Any]) -> np.ndarray:
 
 def _provider_class(group: np.ndarray, provider: pd.Series) -> np.ndarray:
     """0 in-house (PR1-PR3), 1 external (PR4-PR5; blank for agency fostering), 2 unknown."""
-    pr = provider.astype("string").str.strip().str.upper().fillna("").to_numpy(dtype=object)
+    pr = _clean_codes(provider)
     out = np.full(len(pr), 2, dtype=np.int8)
     out[np.isin(pr, _IN_HOUSE)] = 0
     out[np.isin(pr, _EXTERNAL) | ((pr == "") & (group == GROUPS.index("fostered_agency")))] = 1
