@@ -38,6 +38,8 @@ class Point:
     region: float | None = None
     sn_average: float | None = None
     source: str = "entered"  # entered | placements (computed/published there)
+    reference: str = ""  # where a transcribed figure came from
+    quote: str = ""
 
 
 @dataclass
@@ -78,6 +80,28 @@ def benchmark_for(rule: dict, point: Point | None) -> tuple[float | None, str]:
     return None, ""
 
 
+def applicable_target(
+    targets: list[dict], when: date | None, default: float | None = None
+) -> tuple[float | None, str]:
+    """The target a period is judged on: the first (by date) due on or after the period's end, else
+    the last one; `default` when there are no staged targets. Returns (value, words naming it)."""
+    dated = sorted(
+        (t for t in targets or [] if t.get("value") is not None and t.get("date")), key=lambda t: t["date"]
+    )
+    if not dated:
+        return default, ""
+    chosen = dated[-1]
+    if when is not None:
+        chosen = next((t for t in dated if date.fromisoformat(t["date"]) >= when), dated[-1])
+    due = date.fromisoformat(chosen["date"])
+    words = f"Target: {chosen['value']:g} by {due.day} {due:%B %Y}."
+    if len(dated) > 1:
+        words += " " + "; ".join(
+            f"{t['value']:g} by {date.fromisoformat(t['date']):%B %Y}" for t in dated
+        ).join(["(Staged targets: ", ".)"])
+    return chosen["value"], words
+
+
 def _one(rule: dict, polarity: str, points: list[Point], target: float | None) -> tuple[str, str, str]:
     latest = points[-1] if points else None
     benchmark, name = benchmark_for(rule, latest)
@@ -97,14 +121,26 @@ def assess(
     status_rule: dict,
     escalation_rule: dict,
     target: float | None = None,
+    targets: list[dict] | None = None,
 ) -> Assessment:
-    """Status of the latest point (points oldest first), the rule in words, and escalation."""
+    """Status of the latest point (points oldest first), the rule in words, and escalation.
+
+    With staged `targets`, each period is judged on the target that applies to it."""
+
+    def target_for(p: Point | None) -> tuple[float | None, str]:
+        return applicable_target(targets or [], p.period_end if p else None, target)
+
     if not points:
         status, words = rules.evaluate(status_rule, polarity, [None], target=target)
         _, esc_words = rules.escalated(escalation_rule, [])
         return Assessment(status, words, False, esc_words)
-    history = [_one(status_rule, polarity, points[: i + 1], target)[0] for i in range(len(points))]
-    status, words, extra = _one(status_rule, polarity, points, target)
+    history = [
+        _one(status_rule, polarity, points[: i + 1], target_for(points[i])[0])[0] for i in range(len(points))
+    ]
+    value, target_words = target_for(points[-1])
+    status, words, extra = _one(status_rule, polarity, points, value)
+    if (status_rule or {}).get("kind") == "target" and target_words:
+        extra = f"{extra} {target_words}".strip()
     worsening = False
     if len(points) >= 2 and None not in (points[-1].value, points[-2].value) and polarity != "neutral":
         diff = points[-1].value - points[-2].value

@@ -21,6 +21,14 @@ SERIES = [
 ]
 
 
+def _targets(points: list[Point], target) -> list[float | None] | None:
+    """The target per point: `target` is one value, a list (one per point, for staged targets) or None."""
+    if target is None:
+        return None
+    values = list(target) if isinstance(target, list | tuple) else [target] * len(points)
+    return values if any(v is not None for v in values) else None
+
+
 def series(points: list[Point]) -> list[tuple[str, list[float | None]]]:
     """(name, values) for Norfolk and each comparator that has any value."""
     out = []
@@ -31,7 +39,7 @@ def series(points: list[Point]) -> list[tuple[str, list[float | None]]]:
     return out
 
 
-def figure(points: list[Point], *, unit: str = "", target: float | None = None) -> dict:
+def figure(points: list[Point], *, unit: str = "", target=None) -> dict:
     """Plotly figure JSON: the measure and its comparators by period, and the target as a line."""
     x = [p.period for p in points]
     data = []
@@ -49,16 +57,19 @@ def figure(points: list[Point], *, unit: str = "", target: float | None = None) 
                 "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>",
             }
         )
-    if target is not None and x:
+    targets = _targets(points, target)
+    if targets and x:
+        distinct = sorted({v for v in targets if v is not None})
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "x": [x[0], x[-1]] if len(x) > 1 else x * 2,
-                "y": [target, target],
-                "name": f"Target ({target:g})",
-                "line": {"color": "#E69F00", "dash": "longdashdot", "width": 2},
-                "hovertemplate": f"Target: {target:g}<extra></extra>",
+                "line_shape": "hv",
+                "x": x,
+                "y": targets,
+                "name": "Target (" + ", ".join(f"{v:g}" for v in distinct) + ")",
+                "line": {"color": "#E69F00", "dash": "longdashdot", "width": 2, "shape": "hv"},
+                "hovertemplate": "Target: %{y}<extra></extra>",
             }
         )
     return {
@@ -74,18 +85,19 @@ def figure(points: list[Point], *, unit: str = "", target: float | None = None) 
     }
 
 
-def table(points: list[Point], *, target: float | None = None) -> dict:
+def table(points: list[Point], *, target=None) -> dict:
     """The chart's numbers: one row a period, one column a series (and the target)."""
     cols = series(points)
-    columns = [name for name, _ in cols] + (["Target"] if target is not None else [])
+    targets = _targets(points, target)
+    columns = [name for name, _ in cols] + (["Target"] if targets else [])
     rows = []
     for i, p in enumerate(points):
-        values = [values[i] for _, values in cols] + ([target] if target is not None else [])
+        values = [values[i] for _, values in cols] + ([targets[i]] if targets else [])
         rows.append({"label": p.period, "values": values, "provisional": p.provisional})
     return {"columns": columns, "rows": rows}
 
 
-def table_csv(points: list[Point], *, target: float | None = None) -> str:
+def table_csv(points: list[Point], *, target=None) -> str:
     """The table as CSV text (period, each series, provisional)."""
     data = table(points, target=target)
     out = io.StringIO()
@@ -98,14 +110,13 @@ def table_csv(points: list[Point], *, target: float | None = None) -> str:
     return out.getvalue()
 
 
-def svg(
-    points: list[Point], *, title: str, target: float | None = None, width: int = 560, height: int = 220
-) -> str:
+def svg(points: list[Point], *, title: str, target=None, width: int = 560, height: int = 220) -> str:
     """A static SVG line chart (for the PDF report), with a text legend; empty when no values."""
     cols = series(points)
     if not cols:
         return ""
-    values = [v for _, vs in cols for v in vs if v is not None] + ([target] if target is not None else [])
+    targets = _targets(points, target)
+    values = [v for _, vs in cols for v in vs if v is not None] + [v for v in targets or [] if v is not None]
     top = max(values) * 1.1 or 1
     left, right, upper, lower = 50, 10, 10, 40
     w, h = width - left - right, height - upper - lower
@@ -142,11 +153,19 @@ def svg(
         parts.append(
             f'<text x="{left + 4 + 150 * k}" y="{height - 6}" font-size="10" fill="{PALETTE[k]}">— {escape(name)}</text>'
         )
-    if target is not None:
+    if targets:
+        # A step line: each period's target drawn across that period's slot.
+        slot = w / (2 * n)
+        for i, v in enumerate(targets):
+            if v is None:
+                continue
+            parts.append(
+                f'<line x1="{px(i) - slot:.1f}" y1="{py(v):.1f}" x2="{px(i) + slot:.1f}" y2="{py(v):.1f}" '
+                f'stroke="#E69F00" stroke-dasharray="8,3,2,3"/>'
+            )
+        last = next(v for v in reversed(targets) if v is not None)
         parts.append(
-            f'<line x1="{left}" y1="{py(target):.1f}" x2="{left + w}" y2="{py(target):.1f}" stroke="#E69F00" '
-            f'stroke-dasharray="8,3,2,3"/><text x="{left + w}" y="{py(target) - 3:.1f}" font-size="10" '
-            f'text-anchor="end">Target {target:g}</text>'
+            f'<text x="{left + w}" y="{py(last) - 3:.1f}" font-size="10" text-anchor="end">Target {last:g}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -59,13 +59,24 @@ class Determinant(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    area = models.ForeignKey(
+        ImpactArea,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="determinants",
+        help_text="The area a tailored determinant belongs to; blank for universal ones.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "order", "name"]
-        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="flourish_determinant_unique")]
+        # A tailored determinant may be named under two areas ("Peer support" for L and I).
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "area", "name"], name="flourish_determinant_area_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -89,11 +100,16 @@ class PartnershipPriority(models.Model):
 
 
 class SuccessStatement(models.Model):
-    """What success looks like for a partnership priority."""
+    """What success looks like for a partnership priority, for families or for agencies."""
+
+    class Audience(models.TextChoices):
+        FAMILIES = "families", "What success will look like for children, young people, and families"
+        AGENCIES = "agencies", "What success will mean for agencies working with them"
 
     priority = models.ForeignKey(
         PartnershipPriority, on_delete=models.CASCADE, related_name="success_statements"
     )
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.FAMILIES)
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -104,6 +120,22 @@ class SuccessStatement(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class HundredChildren(models.Model):
+    """A line of "If Norfolk had just 100 children" ("51 would be boys")."""
+
+    statement = models.CharField(max_length=300, unique=True)
+    value = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "if Norfolk had 100 children statement"
+
+    def __str__(self) -> str:
+        return self.statement
 
 
 class Measure(models.Model):
@@ -135,6 +167,11 @@ class Measure(models.Model):
     target = models.FloatField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     target_source = models.TextField(blank=True)
+    targets = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Staged targets [{"value", "date", "source_quote"}]; a period is judged on the first target due on or after it.',
+    )
     caveats = models.TextField(blank=True)
     status_rule = models.JSONField(default=dict, blank=True)
     escalation_rule = models.JSONField(default=dict, blank=True)
@@ -182,6 +219,8 @@ class MeasureValue(models.Model):
     england = models.FloatField(null=True, blank=True)
     region = models.FloatField(null=True, blank=True)
     sn_average = models.FloatField("statistical neighbour average", null=True, blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where the figure was transcribed from.")
+    source_quote = models.TextField(blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

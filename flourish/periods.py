@@ -2,7 +2,8 @@
 
 `period_end(label)` gives the last day of the period, used only to put values in order. A calendar
 year ends on 31 December; a split year ("2020-21", "2020/21") is a financial year ending 31 March;
-a month ends on its last day; a quarter ("Q1 2021", calendar quarters) on its last day. A label that
+a month ("August 2020", or ISO "2020-08") ends on its last day ("2011-12" is read as the financial
+year 2011-12, not December 2011, because the second part is the next year); a quarter ("Q1 2021", calendar quarters) on its last day. A label that
 cannot be read ("latest given") has no end date and sorts after every dated period.
 """
 
@@ -31,9 +32,12 @@ def period_end(label: str) -> date | None:
     if m := _SPLIT.match(text):
         start = int(m[1])
         end = int(m[2]) if len(m[2]) == 4 else (start // 100) * 100 + int(m[2])
-        if end != start + 1:
-            return None
-        return date(end, 3, 31)
+        if end == start + 1:
+            return date(end, 3, 31)
+        if len(m[2]) == 2 and 1 <= int(m[2]) <= 12 and "-" in text:
+            month = int(m[2])
+            return date(start, month, calendar.monthrange(start, month)[1])
+        return None
     if m := _MONTH.match(text):
         month = MONTHS.get(m[1].lower())
         if month is None:

@@ -12,7 +12,7 @@ import logging
 import xlsxwriter
 from django.utils.safestring import mark_safe
 
-from flourish import charts
+from flourish import charts, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,8 @@ def attach_svgs(data: dict) -> None:
     """Give each measure of the report `.svg` (markup we generate; values are numbers, labels escaped)."""
     for _, measures in _groups(data):
         for m in measures:
-            m.svg = mark_safe(charts.svg(m.points, title=m.title, target=m.target))  # noqa: S308
+            target = selectors.target_series(m)
+            m.svg = mark_safe(charts.svg(m.points, title=m.title, target=target))  # noqa: S308
 
 
 def report_xlsx(data: dict, values) -> bytes:

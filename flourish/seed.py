@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from flourish.models import (
     Determinant,
+    HundredChildren,
     ImpactArea,
     Measure,
     MeasureValue,
@@ -78,6 +79,7 @@ def load_framework(data: dict) -> dict[str, int]:
         "determinants": 0,
         "partnership priorities": 0,
         "success statements": 0,
+        "100 children lines": 0,
     }
     for i, row in enumerate(data.get("areas") or []):
         if not row.get("code"):
@@ -102,15 +104,19 @@ def load_framework(data: dict) -> dict[str, int]:
             created["outcomes"] += made
             if not made and _fill_blanks(outcome, {"statement": o.get("statement")}):
                 outcome.save()
+    areas = {a.code: a for a in ImpactArea.objects.all()}
     for i, row in enumerate(data.get("determinants") or []):
         if row.get("kind") not in Determinant.Kind.values or not row.get("name"):
             continue
-        _, made = Determinant.objects.get_or_create(
+        determinant, made = Determinant.objects.get_or_create(
             kind=row["kind"],
             name=row["name"],
+            area=areas.get(row.get("area") or ""),
             defaults={"description": row.get("description", ""), "order": i + 1},
         )
         created["determinants"] += made
+        if not made and _fill_blanks(determinant, {"description": row.get("description")}):
+            determinant.save()
     for i, row in enumerate(data.get("partnership_priorities") or []):
         if not row.get("code"):
             continue
@@ -119,11 +125,30 @@ def load_framework(data: dict) -> dict[str, int]:
             defaults={"name": row.get("name", row["code"]), "order": row.get("order", i + 1)},
         )
         created["partnership priorities"] += made
-        have = set(priority.success_statements.values_list("text", flat=True))
-        for j, text in enumerate(row.get("success_statements") or []):
-            if text and text not in have:
-                SuccessStatement.objects.create(priority=priority, text=text, order=j + 1)
-                created["success statements"] += 1
+        have = set(priority.success_statements.values_list("audience", "text"))
+        for audience, key in (
+            (SuccessStatement.Audience.FAMILIES, "success_statements"),
+            (SuccessStatement.Audience.AGENCIES, "agency_success_statements"),
+        ):
+            for j, text in enumerate(row.get(key) or []):
+                if text and (audience, text) not in have:
+                    SuccessStatement.objects.create(
+                        priority=priority, audience=audience, text=text, order=j + 1
+                    )
+                    created["success statements"] += 1
+    for i, row in enumerate(data.get("if_norfolk_had_100_children") or []):
+        statement = row.get("statement") if isinstance(row, dict) else row
+        if not statement:
+            continue
+        _, made = HundredChildren.objects.get_or_create(
+            statement=statement[:300],
+            defaults={
+                "value": row.get("value") if isinstance(row, dict) else None,
+                "unit": (row.get("unit") or "") if isinstance(row, dict) else "",
+                "order": i + 1,
+            },
+        )
+        created["100 children lines"] += made
     return created
 
 
@@ -142,6 +167,9 @@ def _measure_fields(row: dict, areas: dict[str, ImpactArea]) -> dict:
         "frequency": row.get("frequency", ""),
         "target": target.get("value"),
         "target_source": target.get("source_quote", ""),
+        "targets": [
+            t for t in row.get("targets") or ([target] if target.get("value") is not None else []) if t
+        ],
         "caveats": row.get("caveats", ""),
         "status_rule": row.get("status_rule") or {"kind": "none"},
         "escalation_rule": row.get("escalation_rule") or {"kind": "none"},
@@ -190,6 +218,8 @@ def load_measures(data: dict) -> dict[str, int]:
                 value=v["value"],
                 provisional=bool(v.get("provisional")),
                 note=v.get("note", ""),
+                source=v.get("source", ""),
+                source_quote=v.get("source_quote", ""),
                 **{f: comparators.get(name) for name, f in COMPARATOR_FIELDS.items()},
             )
             have.add(key)

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from flourish.assess import Point, assess, count_by_status
+from flourish.assess import Point, applicable_target, assess, count_by_status
 from flourish.models import ActionLink, Commentary, ImpactArea, Measure, MeasureValue, Outcome
 from flourish.periods import sort_key
 
@@ -79,6 +79,8 @@ def _point(v: MeasureValue) -> Point:
         england=v.england,
         region=v.region,
         sn_average=v.sn_average,
+        reference=v.source,
+        quote=v.source_quote,
     )
 
 
@@ -104,6 +106,7 @@ def attach(measures, *, upto: date | None = None, reader: _PlacementsReader | No
             status_rule=m.status_rule,
             escalation_rule=m.escalation_rule,
             target=m.target,
+            targets=m.targets,
         )
         out.append(m)
     return out
@@ -151,11 +154,34 @@ def area_detail(*, code: str) -> dict:
             without.append(m)
     return {
         "area": area,
+        "determinants": list(area.determinants.all()),
+        "outcome_actions": _outcome_actions(outcomes),
         "outcomes": [(o, by_outcome[o.pk]) for o in outcomes],
         "without_outcome": without,
         "counts": count_by_status(m.assessment for m in measures),
         "measures": measures,
     }
+
+
+def _outcome_actions(outcomes: list[Outcome]) -> dict[int, list]:
+    """Commissioning actions linked to each outcome, in two queries."""
+    from priorities.selectors import actions_by_ids
+
+    links = list(ActionLink.objects.filter(outcome__in=outcomes).values_list("outcome_id", "action_id"))
+    if not links:
+        return {}
+    actions = {a.pk: a for a in actions_by_ids({a for _, a in links})}
+    out: dict[int, list] = {}
+    for outcome_id, action_id in links:
+        out.setdefault(outcome_id, []).append(actions[action_id])
+    return out
+
+
+def target_series(measure: Measure) -> list[float | None] | float | None:
+    """The target each of the measure's periods is judged on (staged targets), else its one target."""
+    if not measure.targets:
+        return measure.target
+    return [applicable_target(measure.targets, p.period_end, measure.target)[0] for p in measure.points]
 
 
 def measure_detail(*, code: str) -> Measure:
@@ -255,3 +281,17 @@ def all_values() -> QuerySet[MeasureValue]:
     return MeasureValue.objects.select_related("measure", "measure__area", "entered_by").order_by(
         "measure__code", "area", "period_end", "pk"
     )
+
+
+def framework() -> dict:
+    """The framework as written: areas and outcomes, determinants, partnership priorities, 100 children."""
+    from flourish.models import Determinant, HundredChildren, PartnershipPriority
+
+    determinants = list(Determinant.objects.select_related("area").order_by("kind", "area__order", "order"))
+    return {
+        "areas": list(ImpactArea.objects.prefetch_related("outcomes")),
+        "universal": [d for d in determinants if d.kind == Determinant.Kind.UNIVERSAL],
+        "tailored": [d for d in determinants if d.kind == Determinant.Kind.TAILORED],
+        "priorities": list(PartnershipPriority.objects.prefetch_related("success_statements")),
+        "hundred": list(HundredChildren.objects.all()),
+    }

@@ -6,6 +6,7 @@ app_name = "flourish"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("framework/", views.framework, name="framework"),
     path("areas/<str:code>/", views.area_detail, name="area_detail"),
     path("measures/<slug:code>/", views.measure_detail, name="measure_detail"),
     path("measures/<slug:code>/values.csv", views.measure_csv, name="measure_csv"),

@@ -39,6 +39,11 @@ def overview(request):
 
 
 @require_GET
+def framework(request):
+    return render(request, "flourish/framework.html", selectors.framework())
+
+
+@require_GET
 def area_detail(request, code: str):
     try:
         data = selectors.area_detail(code=code)
@@ -59,8 +64,8 @@ def measure_detail(request, code: str):
             "measure": measure,
             "a": measure.assessment,
             "points": [(p, commentary.get(p.period)) for p in reversed(points)],
-            "figure": charts.figure(points, unit=measure.unit, target=measure.target),
-            "table": charts.table(points, target=measure.target),
+            "figure": charts.figure(points, unit=measure.unit, target=selectors.target_series(measure)),
+            "table": charts.table(points, target=selectors.target_series(measure)),
             "other_values": selectors.measure_other_values(measure=measure),
             "commentary_history": selectors.commentary_history(measure=measure),
             "value_history": selectors.value_history(measure=measure),
@@ -76,7 +81,8 @@ def measure_detail(request, code: str):
 def measure_csv(request, code: str):
     measure = _measure_or_404(code)
     response = HttpResponse(
-        charts.table_csv(measure.points, target=measure.target), content_type="text/csv; charset=utf-8"
+        charts.table_csv(measure.points, target=selectors.target_series(measure)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="flourish-{measure.code}.csv"'
     return response

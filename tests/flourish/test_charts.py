@@ -29,3 +29,20 @@ def test_svg_escapes_and_draws():
     svg = charts.svg([Point("<2022>", None, 5)], title="A & B", target=6)
     assert svg.startswith("<svg") and "&lt;2022&gt;" in svg and "A &amp; B" in svg and "Target 6" in svg
     assert charts.svg([], title="x") == ""
+
+
+def test_staged_targets_are_drawn_per_period():
+    fig = charts.figure(_points(), target=[60, 90])
+    assert fig["data"][-1]["y"] == [60, 90] and fig["data"][-1]["name"] == "Target (60, 90)"
+    assert charts.table(_points(), target=[60, 90])["rows"][1]["values"] == [56, None, 90]
+    assert "Target 90" in charts.svg(_points(), title="t", target=[60, 90])
+    assert charts.table(_points(), target=[None, None])["columns"] == ["Norfolk", "England"]
+
+
+def test_with_unit():
+    from flourish.templatetags.flourish_tags import with_unit
+
+    assert with_unit(54.0, "%") == "54%"
+    assert with_unit(65.1, "per 10,000") == "65.1 per 10,000"
+    assert with_unit(15000.0, "count") == "15,000"
+    assert with_unit(None, "%") == "–"

@@ -2,6 +2,7 @@ import json
 
 from flourish.models import (
     Determinant,
+    HundredChildren,
     ImpactArea,
     Measure,
     MeasureValue,
@@ -18,7 +19,14 @@ def test_seed_loads_framework_and_register(sample):
     assert Outcome.objects.count() == 3
     assert Determinant.objects.count() == 2
     assert PartnershipPriority.objects.count() == 1
-    assert SuccessStatement.objects.count() == 2
+    assert SuccessStatement.objects.filter(audience="families").count() == 2
+    assert SuccessStatement.objects.get(audience="agencies").text == "Agencies share data."
+    assert Determinant.objects.get(name="Youth work").area.code == "F"
+    assert Determinant.objects.get(name="Housing").area is None
+    assert [(h.statement, h.value) for h in HundredChildren.objects.all()] == [
+        ("51 would be boys", 51),
+        ("49 would be girls", None),
+    ]
     ks2 = Measure.objects.get(code="ks2_rwm_pct")
     assert ks2.area.code == "L"
     assert [o.code for o in ks2.outcomes.all()] == ["L1"]

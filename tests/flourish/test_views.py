@@ -179,3 +179,26 @@ def test_lead_commissioner_links_an_action(lead_commissioner_client, manager_cli
     assert manager_client.post(remove).status_code == 403
     assert lead_commissioner_client.post(remove).status_code == 302
     assert not ks2.action_links.exists()
+
+
+def test_framework_page(manager_client, sample, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = manager_client.get(reverse("flourish:framework"))
+    html = response.content.decode()
+    assert "F1: Children live in stable families." in html
+    assert "Youth work" in html and "Agencies share data." in html and "51 would be boys" in html
+
+
+def test_area_page_shows_determinants_and_outcome_actions(lead_commissioner, manager_client, sample):
+    from flourish import services
+    from flourish.models import Outcome
+    from priorities.models import Action
+    from priorities.seed import load_seed
+
+    load_seed()
+    action = Action.objects.order_by("pk").first()
+    services.action_link_add(user=lead_commissioner, action=action, outcome=Outcome.objects.get(code="F2"))
+    response = manager_client.get(reverse("flourish:area_detail", args=["F"]))
+    html = response.content.decode()
+    assert "Youth work" in html
+    assert "Commissioning actions for F2" in html and action.get_absolute_url() in html

@@ -1,0 +1,18 @@
+"""Template filters for FLOURISH pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def with_unit(value, unit: str = "") -> str:
+    """A value with its unit as people write it: "54%", "65.1 per 10,000", "1083" (counts bare)."""
+    if value is None or value == "":
+        return "–"
+    number = f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    if unit == "%":
+        return f"{number}%"
+    if not unit or unit in ("count", "number"):
+        return number
+    return f"{number} {unit}"
