@@ -110,10 +110,16 @@ def table_csv(points: list[Point], *, target=None) -> str:
     return out.getvalue()
 
 
-def svg(points: list[Point], *, title: str, target=None, width: int = 560, height: int = 220) -> str:
-    """A static SVG line chart (for the PDF report), with a text legend; empty when no values."""
+def _axis(value: float) -> str:
+    """An axis label without scientific notation: 1,310 rather than 1.31e+03."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def svg(points: list[Point], *, title: str, target=None, width: int = 560, height: int = 180) -> str:
+    """A static SVG line chart (for the PDF report), with a text legend; empty with fewer than two
+    periods (one value is clearer in the table than as a dot)."""
     cols = series(points)
-    if not cols:
+    if not cols or len(points) < 2:
         return ""
     targets = _targets(points, target)
     values = [v for _, vs in cols for v in vs if v is not None] + [v for v in targets or [] if v is not None]
@@ -133,7 +139,7 @@ def svg(points: list[Point], *, title: str, target=None, width: int = 560, heigh
         f'aria-label="{escape(title)}">',
         f'<line x1="{left}" y1="{upper + h}" x2="{left + w}" y2="{upper + h}" stroke="#0b0c0c"/>',
         f'<line x1="{left}" y1="{upper}" x2="{left}" y2="{upper + h}" stroke="#0b0c0c"/>',
-        f'<text x="{left - 5}" y="{upper + 4}" font-size="10" text-anchor="end">{top:.3g}</text>',
+        f'<text x="{left - 5}" y="{upper + 4}" font-size="10" text-anchor="end">{_axis(top)}</text>',
         f'<text x="{left - 5}" y="{upper + h}" font-size="10" text-anchor="end">0</text>',
     ]
     for i, p in enumerate(points):

@@ -155,9 +155,10 @@ def values_upload(request):
             good, problems = check_rows(header, rows, measures={c: not p for c, p in known.items()})
             if not problems:
                 result = services.values_import(user=request.user, rows=good)
+                added = result["added"]
                 messages.success(
                     request,
-                    f"Upload saved: {result['added']} values added, {result['changed']} changed, "
+                    f"Upload saved: {added} value{'' if added == 1 else 's'} added, {result['changed']} changed, "
                     f"{result['unchanged']} unchanged.",
                 )
                 return redirect("flourish:values_upload")

@@ -115,3 +115,39 @@ def test_commissioner_of_another_team_cannot_add(browser_page, login_as, make_us
     ).is_visible()
     response = page.goto(f"{page.base_url}/flourish/measures/ks2_rwm_pct/values/add/")
     assert response.status == 403
+
+
+def test_data_admin_uploads_values(
+    browser_page, login_as, assert_accessible, make_user, seeded_flourish, tmp_path
+):
+    from flourish.models import MeasureValue
+    from sufficiency.roles import DATA_ADMIN
+
+    page = browser_page
+    login_as(page, make_user(DATA_ADMIN))
+    page.goto(f"{page.base_url}/flourish/")
+    page.get_by_role("link", name="Upload values").click()
+    assert_accessible(page)
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "measure_code,period,area,value,provisional,note\nks2_rwm_pct,2024,,66,,\nnope,2024,,x,,\n"
+    )
+    page.get_by_label("Values file").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload and check").click()
+    assert "Nothing was saved" in page.locator(".govuk-error-summary").inner_text()
+    problems = page.locator("#problems").inner_text()
+    assert "No measure has this code." in problems and "Enter the value as a number" in problems
+    assert not MeasureValue.objects.filter(period="2024").exists()
+    assert_accessible(page)
+
+    good = tmp_path / "good.csv"
+    good.write_text("measure_code,period,area,value,provisional,note\nks2_rwm_pct,2024,,66,yes,\n")
+    page.get_by_label("Values file").set_input_files(str(good))
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.get_by_text("Upload saved: 1 value added, 0 changed, 0 unchanged.").is_visible()
+    assert MeasureValue.objects.get(period="2024").provisional
+
+    page.goto(f"{page.base_url}/flourish/framework/")
+    assert page.get_by_role("heading", name="If Norfolk had just 100 children").is_visible()
+    assert_accessible(page)

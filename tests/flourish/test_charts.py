@@ -26,9 +26,11 @@ def test_table_and_csv_match():
 
 
 def test_svg_escapes_and_draws():
-    svg = charts.svg([Point("<2022>", None, 5)], title="A & B", target=6)
+    svg = charts.svg([Point("<2022>", None, 5), Point("2023", None, 1500)], title="A & B", target=6)
     assert svg.startswith("<svg") and "&lt;2022&gt;" in svg and "A &amp; B" in svg and "Target 6" in svg
+    assert "1,650" in svg  # the top of the axis, no scientific notation
     assert charts.svg([], title="x") == ""
+    assert charts.svg([Point("2022", None, 5)], title="x") == ""
 
 
 def test_staged_targets_are_drawn_per_period():
