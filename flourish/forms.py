@@ -90,3 +90,59 @@ class ActionLinkForm(forms.Form):
         self.fields["action"].choices = [("", "Choose an action")] + [
             (a.pk, f"{a.priority.portfolio}: {a}") for a in actions
         ]
+
+
+class RegisterForm(forms.Form):
+    owner_team = forms.ModelChoiceField(
+        label="Owner team",
+        queryset=None,
+        required=False,
+        empty_label="No owner team",
+        help_text="Commissioners in this team may add the measure's values and commentary.",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    owner_officer = forms.CharField(
+        label="Owner officer (optional)",
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        error_messages={"max_length": "Owner officer must be 120 characters or fewer."},
+    )
+    target = _number("Target (optional)")
+    target_date = forms.DateField(
+        label="Target date (optional)",
+        required=False,
+        help_text="For example 2026-03-31.",
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10", "type": "date"}),
+        error_messages={"invalid": "Enter the target date as a real date, for example 2026-03-31."},
+    )
+    frequency = forms.CharField(
+        label="Frequency (optional)",
+        required=False,
+        max_length=60,
+        help_text="For example Annual, Quarterly.",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"max_length": "Frequency must be 60 characters or fewer."},
+    )
+    next_update = forms.DateField(
+        label="Next update due (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10", "type": "date"}),
+        error_messages={
+            "invalid": "Enter the date of the next update as a real date, for example 2026-03-31."
+        },
+    )
+    caveats = forms.CharField(
+        label="Caveats (optional)",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+        error_messages={"max_length": f"Caveats must be {TEXT_MAX} characters or fewer."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sufficiency.models import Team
+
+        self.fields["owner_team"].queryset = Team.objects.all()

@@ -4,6 +4,7 @@
   every lead commissioner and data admin (they keep the register for everyone).
 - Data admins upload values in bulk.
 - Lead commissioners link measures and outcomes to commissioning actions.
+- Lead commissioners and data admins keep the register: owner team and officer, target, frequency.
 - Managers (and everyone else) read only.
 """
 
@@ -43,3 +44,4 @@ can_edit_measure = is_lead_commissioner | is_data_admin | (is_commissioner & in_
 rules.add_perm("flourish.edit_measure", can_edit_measure)
 rules.add_perm("flourish.upload_values", is_data_admin)
 rules.add_perm("flourish.link_actions", is_lead_commissioner)
+rules.add_perm("flourish.manage_register", is_lead_commissioner | is_data_admin)

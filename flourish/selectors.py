@@ -232,6 +232,15 @@ def value_history(*, measure: Measure, limit: int = 50) -> list:
     )
 
 
+def register_history(*, measure: Measure, limit: int = 50) -> list:
+    """Changes to the measure's register entry made in the portal, newest first."""
+    return list(
+        Measure.history.filter(id=measure.pk, history_change_reason__startswith="Register changed")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
 def linked_actions(*, measure: Measure | None = None, outcome: Outcome | None = None) -> list:
     """Commissioning actions linked to a measure (or an outcome), read through the priorities seam."""
     from priorities.selectors import actions_by_ids

@@ -122,6 +122,42 @@ def measure_record_value(
     return Recorded(row, created, comment)
 
 
+REGISTER_FIELDS = {
+    "owner_team": "Owner team",
+    "owner_officer": "Owner officer",
+    "target": "Target",
+    "target_date": "Target date",
+    "frequency": "Frequency",
+    "next_update": "Next update",
+    "caveats": "Caveats",
+}
+
+
+def measure_update_register(*, measure: Measure, user, expected_version: int, **fields) -> Measure:
+    """Change a measure's register entry (owner, target, frequency, next update, caveats); recorded in
+    its history with the fields changed. Lead commissioners and data admins only."""
+    _require(user, "flourish.manage_register")
+    unknown = set(fields) - set(REGISTER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not register fields: {sorted(unknown)}")
+    if len(fields.get("caveats") or "") > TEXT_MAX:
+        raise ValidationError({"caveats": f"Caveats must be {TEXT_MAX} characters or fewer."})
+    with transaction.atomic():
+        locked = _lock(measure, expected_version)
+        changed = [
+            label
+            for name, label in REGISTER_FIELDS.items()
+            if name in fields and getattr(locked, name) != fields[name]
+        ]
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked._history_user = user
+        locked._change_reason = "Register changed: " + (", ".join(changed) or "nothing")
+        locked.save()
+    measure.version = locked.version
+    return locked
+
+
 def measure_set_commentary(
     *, measure: Measure, user, period: str, text: str, _checked: bool = False
 ) -> Commentary:

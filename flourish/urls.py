@@ -11,6 +11,7 @@ urlpatterns = [
     path("measures/<slug:code>/", views.measure_detail, name="measure_detail"),
     path("measures/<slug:code>/values.csv", views.measure_csv, name="measure_csv"),
     path("measures/<slug:code>/values/add/", views.value_add, name="value_add"),
+    path("measures/<slug:code>/register/", views.register_edit, name="register_edit"),
     path("measures/<slug:code>/actions/", views.action_link_form, name="action_link_form"),
     path("measures/<slug:code>/actions/add/", views.action_link_add, name="action_link_add"),
     path(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from flourish import charts, report, selectors, services
-from flourish.forms import ActionLinkForm, UploadForm, ValueForm
+from flourish.forms import ActionLinkForm, RegisterForm, UploadForm, ValueForm
 from flourish.models import ActionLink, ImpactArea, Measure
 from flourish.upload import COLUMNS, Problem, check_rows, read_table
 
@@ -69,10 +69,12 @@ def measure_detail(request, code: str):
             "other_values": selectors.measure_other_values(measure=measure),
             "commentary_history": selectors.commentary_history(measure=measure),
             "value_history": selectors.value_history(measure=measure),
+            "register_history": selectors.register_history(measure=measure),
             "actions": selectors.linked_actions(measure=measure),
             "links": {link.action_id: link for link in measure.action_links.all()},
             "can_edit": request.user.has_perm("flourish.edit_measure", measure),
             "can_link": request.user.has_perm("flourish.link_actions"),
+            "can_manage": request.user.has_perm("flourish.manage_register"),
         },
     )
 
@@ -133,6 +135,43 @@ def value_add(request, code: str):
         form = ValueForm(initial={"version": measure.version})
     return render(
         request, "flourish/value_form.html", {"measure": measure, "form": form, "conflict": conflict}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register_edit(request, code: str):
+    measure = _measure_or_404(code)
+    _require(request, "flourish.manage_register")
+    conflict = None
+    if request.method == "POST":
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.measure_update_register(
+                    measure=measure, user=request.user, expected_version=data.pop("version"), **data
+                )
+            except services.ConflictError as exc:
+                conflict = exc
+                post = request.POST.copy()
+                post["version"] = str(exc.measure.version)
+                form = RegisterForm(post)
+                form.is_valid()
+                form.add_error(
+                    None, str(exc) + " Check their change below, then save again if yours still applies."
+                )
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Register entry saved.")
+                return redirect(measure.get_absolute_url())
+    else:
+        form = RegisterForm(
+            initial={name: getattr(measure, name) for name in services.REGISTER_FIELDS}
+            | {"version": measure.version}
+        )
+    return render(
+        request, "flourish/register_form.html", {"measure": measure, "form": form, "conflict": conflict}
     )
 
 

@@ -202,3 +202,36 @@ def test_area_page_shows_determinants_and_outcome_actions(lead_commissioner, man
     html = response.content.decode()
     assert "Youth work" in html
     assert "Commissioning actions for F2" in html and action.get_absolute_url() in html
+
+
+def test_register_entry_is_kept_by_lead_commissioners_and_data_admins(
+    lead_commissioner_client, lead_commissioner, manager_client, commissioner_client, low_income
+):
+    from sufficiency.models import Team
+
+    url = reverse("flourish:register_edit", args=[low_income.code])
+    assert manager_client.get(url).status_code == 403
+    assert commissioner_client.post(url, {"version": 1}).status_code == 403
+    assert lead_commissioner_client.get(url).status_code == 200
+    team = Team.objects.get(name="Commissioning and Resources")
+    bad = lead_commissioner_client.post(url, {"owner_team": team.pk, "target": "lots", "version": 1})
+    assert "Enter the target as a number" in bad.content.decode()
+    response = lead_commissioner_client.post(
+        url,
+        {
+            "owner_team": team.pk,
+            "target": "15",
+            "target_date": "2026-03-31",
+            "frequency": "Annual",
+            "version": 1,
+        },
+    )
+    assert response.status_code == 302
+    low_income.refresh_from_db()
+    assert low_income.owner_team == team and low_income.target == 15 and low_income.version == 2
+    page = manager_client.get(low_income.get_absolute_url()).content.decode()
+    assert "Register changed: Owner team, Target, Target date" in page
+    # Now the team's commissioners may add values.
+    assert commissioner_client.get(reverse("flourish:value_add", args=[low_income.code])).status_code == 200
+    stale = lead_commissioner_client.post(url, {"frequency": "Quarterly", "version": 1})
+    assert "Someone else changed this measure" in stale.content.decode()
