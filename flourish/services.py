@@ -104,15 +104,23 @@ def measure_record_value(
         created = row is None
         if created:
             row = MeasureValue(measure=locked, period=period, area=area)
-        row.period_end = end
-        row.value = value
-        row.provisional = provisional
-        row.note = note
-        row.england, row.region, row.sn_average = england, region, sn_average
-        row.entered_by = user
-        row._history_user = user
-        row._change_reason = "Added in the portal" if created else "Corrected in the portal"
-        row.save()
+        new = {
+            "period_end": end,
+            "value": value,
+            "provisional": provisional,
+            "note": note,
+            "england": england,
+            "region": region,
+            "sn_average": sn_average,
+        }
+        # Only the commentary may have changed: keep the value (and its history) as it is.
+        if created or any(getattr(row, k) != v for k, v in new.items()):
+            for k, v in new.items():
+                setattr(row, k, v)
+            row.entered_by = user
+            row._history_user = user
+            row._change_reason = "Added in the portal" if created else "Corrected in the portal"
+            row.save()
         comment = None
         if commentary:
             comment = measure_set_commentary(

@@ -17,6 +17,21 @@ urlpatterns = [
     path(
         "measures/<slug:code>/actions/<int:pk>/remove/", views.action_link_remove, name="action_link_remove"
     ),
+    path(
+        "outcomes/<str:code>/actions/", views.action_link_form, {"kind": "outcome"}, name="outcome_link_form"
+    ),
+    path(
+        "outcomes/<str:code>/actions/add/",
+        views.action_link_add,
+        {"kind": "outcome"},
+        name="outcome_link_add",
+    ),
+    path(
+        "outcomes/<str:code>/actions/<int:pk>/remove/",
+        views.action_link_remove,
+        {"kind": "outcome"},
+        name="outcome_link_remove",
+    ),
     path("upload/", views.values_upload, name="values_upload"),
     path("report/", views.annual_report, name="report"),
     path("report.xlsx", views.annual_report_xlsx, name="report_xlsx"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from flourish import charts, report, selectors, services
 from flourish.forms import ActionLinkForm, RegisterForm, UploadForm, ValueForm
-from flourish.models import ActionLink, ImpactArea, Measure
+from flourish.models import ActionLink, ImpactArea, Measure, Outcome
 from flourish.upload import COLUMNS, Problem, check_rows, read_table
 
 
@@ -49,7 +49,11 @@ def area_detail(request, code: str):
         data = selectors.area_detail(code=code)
     except ImpactArea.DoesNotExist as exc:
         raise Http404("No such area") from exc
-    return render(request, "flourish/area_detail.html", data)
+    return render(
+        request,
+        "flourish/area_detail.html",
+        {**data, "can_link": request.user.has_perm("flourish.link_actions")},
+    )
 
 
 @require_GET
@@ -132,9 +136,32 @@ def value_add(request, code: str):
                 messages.success(request, f"Value for {recorded.value.period} {verb}.")
                 return redirect(measure.get_absolute_url())
     else:
-        form = ValueForm(initial={"version": measure.version})
+        initial = {"version": measure.version}
+        existing = measure.values.filter(
+            area=selectors.HOME_AREA, period=request.GET.get("period", "")
+        ).first()
+        if existing is not None:  # "Change" from the measure page: correct a value or its commentary
+            comment = measure.commentaries.filter(period=existing.period).first()
+            initial |= {
+                "period": existing.period,
+                "value": existing.value,
+                "provisional": existing.provisional,
+                "note": existing.note,
+                "england": existing.england,
+                "region": existing.region,
+                "sn_average": existing.sn_average,
+                "commentary": comment.text if comment else "",
+            }
+        form = ValueForm(initial=initial)
     return render(
-        request, "flourish/value_form.html", {"measure": measure, "form": form, "conflict": conflict}
+        request,
+        "flourish/value_form.html",
+        {
+            "measure": measure,
+            "form": form,
+            "conflict": conflict,
+            "correcting": bool(form.initial.get("period")),
+        },
     )
 
 
@@ -211,36 +238,63 @@ def values_upload(request):
     )
 
 
-@require_POST
-def action_link_add(request, code: str):
+def _link_target(kind: str, code: str) -> tuple[dict, str, str]:
+    """The measure or outcome being linked: (service kwargs, title, page to go back to)."""
+    if kind == "outcome":
+        outcome = get_object_or_404(Outcome.objects.select_related("area"), code=code)
+        return (
+            {"outcome": outcome},
+            str(outcome),
+            outcome.area.get_absolute_url() + f"#outcome-{outcome.code}",
+        )
     measure = get_object_or_404(Measure, code=code)
+    return {"measure": measure}, measure.title, measure.get_absolute_url() + "#actions"
+
+
+@require_POST
+def action_link_add(request, code: str, kind: str = "measure"):
+    target, _, back = _link_target(kind, code)
     _require(request, "flourish.link_actions")
     actions = selectors.linkable_actions()
     form = ActionLinkForm(request.POST, actions=actions)
     if form.is_valid():
         action = actions.get(pk=form.cleaned_data["action"])
-        services.action_link_add(user=request.user, action=action, measure=measure)
+        services.action_link_add(user=request.user, action=action, **target)
         messages.success(request, "Action linked.")
     else:
         messages.error(request, "Select an action to link.")
-    return redirect(measure.get_absolute_url() + "#actions")
+    return redirect(back)
 
 
 @require_POST
-def action_link_remove(request, code: str, pk: int):
-    link = get_object_or_404(ActionLink, pk=pk, measure__code=code)
+def action_link_remove(request, code: str, pk: int, kind: str = "measure"):
+    target, _, back = _link_target(kind, code)
+    link = get_object_or_404(ActionLink, pk=pk, **target)
     _require(request, "flourish.link_actions")
     services.action_link_remove(user=request.user, link=link)
     messages.success(request, "Link removed. The action itself is unchanged.")
-    return redirect(reverse("flourish:measure_detail", args=[code]) + "#actions")
+    return redirect(back)
 
 
 @require_GET
-def action_link_form(request, code: str):
-    measure = get_object_or_404(Measure, code=code)
+def action_link_form(request, code: str, kind: str = "measure"):
+    target, title, back = _link_target(kind, code)
     _require(request, "flourish.link_actions")
-    form = ActionLinkForm(actions=selectors.linkable_actions())
-    return render(request, "flourish/action_link_form.html", {"measure": measure, "form": form})
+    links = ActionLink.objects.filter(**target).select_related(
+        "action__priority__portfolio", "action__owner_team"
+    )
+    return render(
+        request,
+        "flourish/action_link_form.html",
+        {
+            "kind": kind,
+            "code": code,
+            "title": title,
+            "back": back,
+            "links": links,
+            "form": ActionLinkForm(actions=selectors.linkable_actions()),
+        },
+    )
 
 
 def _year(request) -> tuple[int, list[int]]:

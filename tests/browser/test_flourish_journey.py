@@ -151,3 +151,24 @@ def test_data_admin_uploads_values(
     page.goto(f"{page.base_url}/flourish/framework/")
     assert page.get_by_role("heading", name="If Norfolk had just 100 children").is_visible()
     assert_accessible(page)
+
+
+def test_lead_commissioner_links_a_commissioning_action(
+    browser_page, login_as, assert_accessible, make_user, seeded_flourish
+):
+    from priorities.models import Action
+    from priorities.seed import load_seed
+    from sufficiency.roles import LEAD_COMMISSIONER
+
+    load_seed()
+    action = Action.objects.order_by("pk").first()
+    page = browser_page
+    login_as(page, make_user(LEAD_COMMISSIONER, teams=[TEAM]))
+    page.goto(f"{page.base_url}/flourish/measures/ks2_rwm_pct/")
+    page.get_by_role("link", name="Link or unlink commissioning actions").click()
+    assert_accessible(page)
+    page.get_by_label("Commissioning action").select_option(str(action.pk))
+    page.get_by_role("button", name="Link action").click()
+    assert page.get_by_text("Action linked.").is_visible()
+    assert page.locator("#actions + ul").get_by_role("link", name=str(action)).is_visible()
+    assert_accessible(page)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from flourish.models import Commentary, MeasureValue
+from flourish.models import ActionLink, Commentary, MeasureValue
 from sufficiency.roles import COMMISSIONER
 from tests.conftest import _client_for
 
@@ -235,3 +235,40 @@ def test_register_entry_is_kept_by_lead_commissioners_and_data_admins(
     assert commissioner_client.get(reverse("flourish:value_add", args=[low_income.code])).status_code == 200
     stale = lead_commissioner_client.post(url, {"frequency": "Quarterly", "version": 1})
     assert "Someone else changed this measure" in stale.content.decode()
+
+
+def test_owner_changes_only_the_commentary_of_a_period(commissioner_client, ks2):
+    url = reverse("flourish:value_add", args=[ks2.code])
+    form = commissioner_client.get(url + "?period=2023")
+    assert form.context["form"].initial["value"] == 56 and form.context["correcting"]
+    assert "Correct the value or commentary for 2023" in form.content.decode()
+    response = commissioner_client.post(
+        url,
+        {"period": "2023", "value": "56", "england": "60", "note": "n", "commentary": "Why.", "version": 1},
+    )
+    assert response.status_code == 302
+    value = ks2.values.get(period="2023")
+    assert value.history.count() == 1  # the value itself did not change
+    assert Commentary.objects.get(measure=ks2, period="2023").text == "Why."
+
+
+def test_lead_commissioner_links_an_action_to_an_outcome(lead_commissioner_client, manager_client, sample):
+    from priorities.models import Action
+    from priorities.seed import load_seed
+
+    load_seed()
+    action = Action.objects.order_by("pk").first()
+    assert manager_client.get(reverse("flourish:outcome_link_form", args=["F1"])).status_code == 403
+    area = lead_commissioner_client.get(reverse("flourish:area_detail", args=["F"])).content.decode()
+    assert reverse("flourish:outcome_link_form", args=["F1"]) in area
+    assert lead_commissioner_client.get(reverse("flourish:outcome_link_form", args=["F1"])).status_code == 200
+    add = lead_commissioner_client.post(
+        reverse("flourish:outcome_link_add", args=["F1"]), {"action": action.pk}
+    )
+    assert add.status_code == 302 and add["Location"].endswith("/flourish/areas/F/#outcome-F1")
+    link = ActionLink.objects.get(outcome__code="F1")
+    page = manager_client.get(reverse("flourish:area_detail", args=["F"])).content.decode()
+    assert "Commissioning actions for F1" in page
+    remove = reverse("flourish:outcome_link_remove", args=["F1", link.pk])
+    assert lead_commissioner_client.post(remove).status_code == 302
+    assert not ActionLink.objects.exists()
