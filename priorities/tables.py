@@ -27,7 +27,7 @@ class ActionTable(tables.Table):
         empty_text = "No actions match these filters."
         attrs = {"class": "govuk-table"}
         # Our own copy of the GOV.UK table template (django-tables2 3 names its tag querystring_replace).
-        template_name = "priorities/_table.html"
+        template_name = "includes/_table.html"
 
     def __init__(self, *args, today=None, **kwargs):
         self.today = today
