@@ -27,8 +27,19 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite:////tmp/bench_forecast.sqlite3")
     parser.add_argument("--children", type=int, default=160_000)
     parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument(
+        "--reuse", action="store_true", help="Keep the database of an earlier run (no import)"
+    )
     args = parser.parse_args()
-    prepare(args.db)
+    if args.reuse:
+        import os
+
+        import django
+
+        os.environ.update(DATABASE_URL=args.db, DEBUG="true", DJANGO_SETTINGS_MODULE="sufficiency.settings")
+        django.setup()
+    else:
+        prepare(args.db)
 
     from django.db import connection
     from django.test import Client
@@ -39,9 +50,13 @@ def main() -> None:
     from sufficiency.models import LocalAuthority, User
 
     la = LocalAuthority.objects.get(code="Z99999999")
-    t = time.perf_counter()
-    import_years(la, args.children, 2017, 2021, seed=11)
-    print(f"imported {Episode.objects.count():,} episode rows in {time.perf_counter() - t:.0f} s", flush=True)
+    if not args.reuse:
+        t = time.perf_counter()
+        import_years(la, args.children, 2017, 2021, seed=11)
+        print(
+            f"imported {Episode.objects.count():,} episode rows in {time.perf_counter() - t:.0f} s",
+            flush=True,
+        )
 
     window = fs.forecast_default_window(la=la)
     run = ForecastRun.objects.create(
@@ -65,7 +80,9 @@ def main() -> None:
         f"{total['mean'][-1]:,.0f}, 95% {total['low'][-1]:,.0f}-{total['high'][-1]:,.0f})"
     )
 
-    user = User.objects.create_superuser("bench", password="bench-password-123")
+    user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
+        "bench", password="bench-password-123"
+    )
     client = Client()
     client.force_login(user)
     url = f"/placements/forecast/?la={la.code}&ref_from={window[0].year}&ref_to={window[1].year}&horizon=36"

@@ -66,9 +66,7 @@ def forecast_frames(*, la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame]:
     returns = dict(Return.objects.current().for_la(la).values_list("pk", "collection_year"))
     ep_fields = ["child", "decom", "dec", "ls", "place", "place_provider"]
     rows = Episode.objects.filter(ret_id__in=list(returns)).values_list("ret_id", *ep_fields)
-    episodes = pd.DataFrame.from_records(
-        list(rows.iterator(chunk_size=50_000)), columns=["ret_id", *ep_fields]
-    )
+    episodes = pd.DataFrame.from_records(list(rows), columns=["ret_id", *ep_fields])
     episodes["collection_year"] = episodes["ret_id"].map(returns).astype("int64")
     episodes = episodes.drop(columns="ret_id")
     for field in ("decom", "dec"):
@@ -76,9 +74,7 @@ def forecast_frames(*, la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame]:
     for field in ("ls", "place", "place_provider"):
         episodes[field] = episodes[field].astype(object).where(episodes[field] != "", None)
     hrows = ChildHeader.objects.filter(ret_id__in=list(returns)).values_list("ret_id", "child", "dob")
-    header = pd.DataFrame.from_records(
-        list(hrows.iterator(chunk_size=50_000)), columns=["ret_id", "child", "dob"]
-    )
+    header = pd.DataFrame.from_records(list(hrows), columns=["ret_id", "child", "dob"])
     header["collection_year"] = header["ret_id"].map(returns).astype("int64")
     header["dob"] = pd.to_datetime(header["dob"])
     episodes = measures.build_longitudinal(episodes)

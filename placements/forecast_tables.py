@@ -39,7 +39,7 @@ def _fmt(value: Any, kind: str) -> str:
     if kind == "money":
         return f"£{value:,.0f}" if value >= 0 else f"−£{-value:,.0f}"
     if kind == "pct":
-        return f"{value:.1f}%"
+        return f"{value:.1f}%" if value >= 0 else f"−{-value:.1f}%"
     if kind == "bool":
         return "Yes" if value else "No"
     if kind == "signed":
@@ -299,6 +299,10 @@ def sufficiency_rows(results: dict, capacities: Iterable[Any]) -> list[dict]:
                 if first.provider == "external":
                     nights = y["bed_nights"] - y["in_house_bed_nights"]
                 demand = nights * 12 / y["months"] if y["months"] else None
+            if first.unit == "beds":
+                all_demand = y["children"]
+            else:
+                all_demand = y["bed_nights"] * 12 / y["months"] if y["months"] else None
             value = float(cap.value) if cap else None
             out.append(
                 {
@@ -311,6 +315,7 @@ def sufficiency_rows(results: dict, capacities: Iterable[Any]) -> list[dict]:
                     "capacity": value,
                     "capacity_year": cap.effective_year if cap else None,
                     "demand": demand,
+                    "demand_all": all_demand,
                     "balance": None if value is None or demand is None else value - demand,
                 }
             )
@@ -327,6 +332,7 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
             _r(s["demand"]),
             _r(s["balance"]),
             None if s["balance"] is None else ("Surplus" if s["balance"] >= 0 else "Shortfall"),
+            _r(s["demand_all"]),
         ]
         for s in sufficiency_rows(results, capacities)
     ]
@@ -338,9 +344,10 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
             ("Projection year", "text"),
             ("Unit", "text"),
             ("Capacity held", "whole"),
-            ("Projected demand", "count"),
+            ("Projected demand (the capacity's provider)", "count"),
             ("Surplus (+) or shortfall (−)", "signed"),
             ("Judgement", "text"),
+            ("Projected demand, all providers", "count"),
         ],
         rows,
     )
@@ -544,14 +551,20 @@ def total_figure(results: dict) -> dict:
 
 
 def split_figure(results: dict, key: str, keys: list[str], label) -> dict:
+    """One colour per group or band: actual solid, projected dashed, 95% band shaded; one legend entry each
+    (clicking it hides all three)."""
     data = []
     for i, k in enumerate(keys):
         colour = PALETTE[i % len(PALETTE)]
-        data.append(
-            _history_trace(label(k), results["history"]["dates"], results["history"][key][k], colour, i)
-        )
-        data += _band_traces(label(k), results["dates"], results[key][k], colour)
-    return {"data": data, "layout": _layout("Children looked after")}
+        history = _history_trace(label(k), results["history"]["dates"], results["history"][key][k], colour, i)
+        history["showlegend"] = False
+        data.append(history)
+        traces = _band_traces(label(k), results["dates"], results[key][k], colour, legend=False)
+        traces[-1]["name"] = label(k)
+        data += traces
+    layout = _layout("Children looked after")
+    layout["legend"]["title"] = {"text": "Solid: actual. Dashed: projected. Shaded: 95% band."}
+    return {"data": data, "layout": layout}
 
 
 def cost_figure(results: dict) -> dict:

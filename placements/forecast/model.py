@@ -156,6 +156,33 @@ def _prepare(episodes: pd.DataFrame, header: pd.DataFrame) -> _Prepared:
     )
 
 
+def prepare(episodes: pd.DataFrame, header: pd.DataFrame) -> _Prepared:
+    """Episodes and header as the arrays fit / initial_stock / stock_history / backtest use. Pass the
+    result in place of (episodes, header) to prepare once for several calls."""
+    return _prepare(episodes, header)
+
+
+def _prepared(episodes: pd.DataFrame | _Prepared, header: pd.DataFrame | None) -> _Prepared:
+    return episodes if isinstance(episodes, _Prepared) else _prepare(episodes, header)
+
+
+def _known_at(p: _Prepared, date: pd.Timestamp) -> _Prepared:
+    """Only what was known on ``date``: episodes begun after it dropped, later ends reopened."""
+    d = np.datetime64(pd.Timestamp(date).date(), "D").astype(np.int64)
+    keep = p.decom <= d
+    dec = np.where(p.dec[keep] > d, np.iinfo(np.int64).max // 2, p.dec[keep])
+    return _Prepared(
+        child=p.child[keep],
+        decom=p.decom[keep],
+        dec=dec,
+        group=p.group[keep],
+        provider=p.provider[keep],
+        dob_year=p.dob_year,
+        dob_md=p.dob_md,
+        n_children=p.n_children,
+    )
+
+
 def _snapshot(p: _Prepared, date: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
     """(state per child, -1 when out of care; provider class per child, -1 when out of care)."""
     d = np.datetime64(date.date(), "D").astype(np.int64)
@@ -267,9 +294,11 @@ def rates_from_counts(
     )
 
 
-def fit(episodes: pd.DataFrame, header: pd.DataFrame, ref_start: Any, ref_end: Any) -> FittedRates:
+def fit(
+    episodes: pd.DataFrame | _Prepared, header: pd.DataFrame | None, ref_start: Any, ref_end: Any
+) -> FittedRates:
     """Estimate monthly rates from the snapshots ref_start + k months, k = 0..K (within ref_end)."""
-    p = _prepare(episodes, header)
+    p = _prepared(episodes, header)
     K = _whole_months(ref_start, ref_end)
     if K < 1:
         raise ValueError("the reference window must span at least one whole month")
@@ -294,9 +323,9 @@ def fit(episodes: pd.DataFrame, header: pd.DataFrame, ref_start: Any, ref_end: A
     return rates_from_counts(counts, K, dates[0], ref_end, share)
 
 
-def initial_stock(episodes: pd.DataFrame, header: pd.DataFrame, date: Any) -> np.ndarray:
+def initial_stock(episodes: pd.DataFrame | _Prepared, header: pd.DataFrame | None, date: Any) -> np.ndarray:
     """Children in care on ``date`` by state (40,), band-major as STATES."""
-    p = _prepare(episodes, header)
+    p = _prepared(episodes, header)
     state, _ = _snapshot(p, pd.Timestamp(date))
     return np.bincount(state[state >= 0], minlength=N_STATES).astype(float)
 
@@ -449,18 +478,22 @@ def project(
 
 
 def backtest(
-    episodes: pd.DataFrame, header: pd.DataFrame, fit_end: Any, target_date: Any, window_months: int
+    episodes: pd.DataFrame | _Prepared,
+    header: pd.DataFrame | None,
+    fit_end: Any,
+    target_date: Any,
+    window_months: int,
 ) -> pd.DataFrame:
     """Fit on the window_months to fit_end, project to target_date, compare with the actual stock."""
     fit_end, target_date = pd.Timestamp(fit_end), pd.Timestamp(target_date)
     ref_start = fit_end - pd.DateOffset(months=window_months)
+    p = _prepared(episodes, header)
     # Only what was known at fit_end: episodes begun after it are dropped, later ends are reopened.
-    known = episodes[pd.to_datetime(episodes["decom"]) <= fit_end].copy()
-    known.loc[pd.to_datetime(known["dec"]) > fit_end, "dec"] = pd.NaT
-    rates = fit(known, header, ref_start, fit_end)
+    known = _known_at(p, fit_end)
+    rates = fit(known, None, ref_start, fit_end)
     months = _whole_months(fit_end, target_date)
-    proj = project(rates, initial_stock(known, header, fit_end), fit_end, months)
-    actual = initial_stock(episodes, header, fit_end + pd.DateOffset(months=months))
+    proj = project(rates, initial_stock(known, None, fit_end), fit_end, months)
+    actual = initial_stock(p, None, fit_end + pd.DateOffset(months=months))
     groups = proj.by_group()
     last = groups[groups["month"] == months].reset_index(drop=True)
     act = np.bincount(np.arange(N_STATES) % N_GROUPS, weights=actual, minlength=N_GROUPS)
@@ -610,9 +643,11 @@ def simulate_episodes(
     return episodes, header
 
 
-def stock_history(episodes: pd.DataFrame, header: pd.DataFrame, dates: Sequence[Any]) -> np.ndarray:
+def stock_history(
+    episodes: pd.DataFrame | _Prepared, header: pd.DataFrame | None, dates: Sequence[Any]
+) -> np.ndarray:
     """Children in care by state (len(dates), 40) on each date; the episodes are prepared once."""
-    p = _prepare(episodes, header)
+    p = _prepared(episodes, header)
     out = np.zeros((len(dates), N_STATES))
     for k, date in enumerate(dates):
         state, _ = _snapshot(p, pd.Timestamp(date))

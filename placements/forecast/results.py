@@ -89,7 +89,7 @@ def _yearly(proj: fm.Projection) -> list[dict]:
 
 
 def _backtest(
-    episodes: pd.DataFrame, header: pd.DataFrame, ref_end: pd.Timestamp, data_start: pd.Timestamp, window: int
+    episodes: Any, header: Any, ref_end: pd.Timestamp, data_start: pd.Timestamp, window: int
 ) -> dict:
     fit_end = ref_end - pd.DateOffset(months=BACKTEST_MONTHS)
     window = min(window, fm._whole_months(data_start, fit_end))
@@ -136,12 +136,13 @@ def forecast_compute(
     ref_start, ref_end = pd.Timestamp(ref_start), pd.Timestamp(ref_end)
     data_start = pd.Timestamp(data_start) if data_start is not None else ref_start
     data_end = pd.Timestamp(data_end) if data_end is not None else ref_end
-    rates = fm.fit(episodes, header, ref_start, ref_end)
+    prepared = fm.prepare(episodes, header)  # once: fit, history, stock and backtest share it
+    rates = fm.fit(prepared, None, ref_start, ref_end)
     history_dates = _history_dates(ref_end, data_start, data_end)
-    history = fm.stock_history(episodes, header, history_dates)
+    history = fm.stock_history(prepared, None, history_dates)
     stock = history[history_dates.index(ref_end)] if ref_end in history_dates else None
     if stock is None:
-        stock = fm.initial_stock(episodes, header, ref_end)
+        stock = fm.initial_stock(prepared, None, ref_end)
     adjustments = []
     scenario = None
     if scenario_specs is not None:
@@ -245,8 +246,6 @@ def forecast_compute(
         },
     }
     results["backtest"] = (
-        _backtest(episodes, header, ref_end, data_start, rates.months)
-        if backtest
-        else {"skipped": "Not run."}
+        _backtest(prepared, None, ref_end, data_start, rates.months) if backtest else {"skipped": "Not run."}
     )
     return results
