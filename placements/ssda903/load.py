@@ -12,31 +12,17 @@ from collections.abc import Callable
 import pandas as pd
 from django.db import connection, transaction
 
+from placements import measures
 from placements.models import ChildHeader, Episode, Return, UASCRecord
+from placements.ssda903.transform import EPISODE_COLUMNS, HEADER_COLUMNS, UASC_COLUMNS
 from sufficiency.models import LocalAuthority
 
 CHUNK = 5000
 
-EPISODE_FIELDS = [
-    "child",
-    "decom",
-    "dec",
-    "rne",
-    "ls",
-    "cin",
-    "place",
-    "place_provider",
-    "rec",
-    "reason_place_change",
-    "home_outward",
-    "pl_outward",
-    "pl_post_key",
-    "urn",
-    "pl_la",
-    "distance",
-]
-HEADER_FIELDS = ["child", "sex", "dob", "ethnic"]
-UASC_FIELDS = ["child", "duc"]
+# The stored columns: what transform_return produces, less collection_year (held on the Return).
+EPISODE_FIELDS = [c for c in EPISODE_COLUMNS if c != "collection_year"]
+HEADER_FIELDS = [c for c in HEADER_COLUMNS if c != "collection_year"]
+UASC_FIELDS = [c for c in UASC_COLUMNS if c != "collection_year"]
 DATE_FIELDS = {"decom", "dec", "dob", "duc"}
 
 
@@ -168,22 +154,8 @@ def la_frames(la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
                 df[field] = df[field].astype(object).where(df[field] != "", None)
         return df
 
-    episodes = frame(
-        Episode,
-        [
-            "child",
-            "decom",
-            "dec",
-            "rne",
-            "ls",
-            "cin",
-            "place",
-            "place_provider",
-            "rec",
-            "pl_post_key",
-            "distance",
-        ],
-    )
+    # What the measures read (placements.measures.EPISODE_COLUMNS etc.), less collection_year.
+    episodes = frame(Episode, [c for c in measures.EPISODE_COLUMNS if c != "collection_year"])
     header = frame(ChildHeader, ["child", "sex", "dob"])
     uasc = frame(UASCRecord, ["child", "duc"])
     return episodes, header, uasc
