@@ -272,3 +272,27 @@ def test_lead_commissioner_links_an_action_to_an_outcome(lead_commissioner_clien
     remove = reverse("flourish:outcome_link_remove", args=["F1", link.pk])
     assert lead_commissioner_client.post(remove).status_code == 302
     assert not ActionLink.objects.exists()
+
+
+def test_overview_queries_do_not_grow_with_measures(manager_client, sample):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from flourish.models import ImpactArea, Measure
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            manager_client.get(reverse("flourish:overview"))
+            manager_client.get(reverse("flourish:area_detail", args=["L"]))
+        return len(queries)
+
+    before = count()
+    area = ImpactArea.objects.get(code="L")
+    for i in range(15):
+        m = Measure.objects.create(
+            code=f"extra_{i}", title=f"Extra {i}", area=area, status_rule={"kind": "trend"}
+        )
+        m.outcomes.add(area.outcomes.first())
+        for year in (2021, 2022, 2023):
+            MeasureValue.objects.create(measure=m, period=str(year), value=year - 2000 + i)
+    assert count() == before
