@@ -124,21 +124,21 @@ def forecast_run_find(
     ref_end: date,
     horizon_months: int,
     scenario: ForecastScenario | None = None,
+    include_failed: bool = False,
 ) -> ForecastRun | None:
-    """The stored (or queued) run for these parameters and the current inputs, if any."""
-    return (
-        ForecastRun.objects.filter(
-            la=la,
-            ref_start=ref_start,
-            ref_end=ref_end,
-            horizon_months=horizon_months,
-            scenario=scenario,
-            inputs_key=forecast_inputs_key(la=la, scenario=scenario),
-        )
-        .exclude(status=ForecastRun.Status.FAILED)
-        .order_by("-created_at")
-        .first()
+    """The stored (or queued) run for these parameters and the current inputs, if any; with
+    include_failed, the latest run even when it failed (so a page can say why)."""
+    runs = ForecastRun.objects.filter(
+        la=la,
+        ref_start=ref_start,
+        ref_end=ref_end,
+        horizon_months=horizon_months,
+        scenario=scenario,
+        inputs_key=forecast_inputs_key(la=la, scenario=scenario),
     )
+    if not include_failed:
+        runs = runs.exclude(status=ForecastRun.Status.FAILED)
+    return runs.order_by("-created_at").first()
 
 
 def forecast_run_request(

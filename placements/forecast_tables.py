@@ -414,45 +414,43 @@ def compare_groups_table(baseline: dict, scenario: dict) -> dict:
 
 
 def compare_costs_table(baseline: dict, scenario: dict) -> dict:
+    """Cost per projection year and group in both runs. Where a provider of a group has children but no
+    unit cost in either run, the group's figure covers only the costed provider, and the note says so (a
+    scenario moving children to an uncosted provider would otherwise look like a saving)."""
+
     def by_key(results):
         out: dict[tuple, float | None] = {}
+        uncosted: dict[tuple, set] = {}
         for c in cost_rows(results):
             key = (c["year"], c["end"], c["group"])
             if c["cost"] is None:
                 out.setdefault(key, None)
+                if c["children"] >= 0.05:
+                    uncosted.setdefault(key, set()).add(PROVIDER_LABELS[c["provider"]].lower())
             else:
                 out[key] = (out.get(key) or 0.0) + c["cost"]
-        return out
+        return out, uncosted
 
-    b, s = by_key(baseline), by_key(scenario)
+    (b, b_missing), (s, s_missing) = by_key(baseline), by_key(scenario)
     rows = []
     years = sorted({(k[0], k[1]) for k in b})
     for year, end in years:
+        label = f"Year {year} (to {_date_label(end)})"
         tb = ts = 0.0
+        partial = False
         for g in baseline["groups"]:
-            vb, vs = b.get((year, end, g)), s.get((year, end, g))
+            key = (year, end, g)
+            vb, vs = b.get(key), s.get(key)
             if vb is None and vs is None:
                 continue
+            missing = b_missing.get(key, set()) | s_missing.get(key, set())
+            partial = partial or bool(missing)
+            note = f"No unit cost held for {' or '.join(sorted(missing))}: not counted" if missing else ""
             tb += vb or 0.0
             ts += vs or 0.0
-            rows.append(
-                [
-                    f"Year {year} (to {_date_label(end)})",
-                    group_label(g),
-                    _r(vb, 0),
-                    _r(vs, 0),
-                    _r((vs or 0) - (vb or 0), 0),
-                ]
-            )
-        rows.append(
-            [
-                f"Year {year} (to {_date_label(end)})",
-                "All costed placements",
-                _r(tb, 0),
-                _r(ts, 0),
-                _r(ts - tb, 0),
-            ]
-        )
+            rows.append([label, group_label(g), _r(vb, 0), _r(vs, 0), _r((vs or 0) - (vb or 0), 0), note])
+        note = "Only the costed providers" if partial else ""
+        rows.append([label, "All costed placements", _r(tb, 0), _r(ts, 0), _r(ts - tb, 0), note])
     return _table(
         "compare_costs",
         "Projected cost in each year: baseline and scenario",
@@ -462,6 +460,7 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
             ("Baseline", "money"),
             ("Scenario", "money"),
             ("Difference", "money"),
+            ("Note", "text"),
         ],
         rows,
     )

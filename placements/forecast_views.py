@@ -174,7 +174,7 @@ def _run_context(run: ForecastRun | None) -> dict:
 def forecast(request):
     la = _chosen_la(request)
     chosen = _parameters(request, la, request.GET)
-    run = forecast_run_find(**chosen["params"]) if chosen["params"] else None
+    run = forecast_run_find(**chosen["params"], include_failed=True) if chosen["params"] else None
     return render(
         request,
         "placements/forecast/forecast.html",
@@ -354,8 +354,8 @@ def _comparison(request, scenario: ForecastScenario, data) -> dict:
     chosen = _parameters(request, scenario.la, data)
     baseline = run = None
     if chosen["params"]:
-        baseline = forecast_run_find(**chosen["params"])
-        run = forecast_run_find(**chosen["params"], scenario=scenario)
+        baseline = forecast_run_find(**chosen["params"], include_failed=True)
+        run = forecast_run_find(**chosen["params"], scenario=scenario, include_failed=True)
     ready = bool(baseline and run and baseline.status == run.status == ForecastRun.Status.SUCCEEDED)
     out = {
         "scenario": scenario,

@@ -94,3 +94,18 @@ def test_compare_tables(results):
     assert all(r[4] == 0 for r in groups["rows"])  # a run compared with itself differs by nothing
     costs = ft.compare_costs_table(results, results)
     assert [r[1] for r in costs["rows"]].count("All costed placements") == 3
+
+
+def test_compare_costs_notes_an_uncosted_provider(results):
+    import copy
+
+    only_external = copy.deepcopy(results)
+    cols = only_external["costs"]["columns"]
+    for row in only_external["costs"]["rows"]:
+        if row[cols.index("group")] == "residential" and row[cols.index("provider")] == "in_house":
+            row[cols.index("cost")] = None
+            row[cols.index("children")] = 1.0
+    table = ft.compare_costs_table(only_external, only_external)
+    residential = [r for r in table["rows"] if r[1] == ft.group_label("residential")]
+    assert residential[0][5] == "No unit cost held for in-house: not counted"
+    assert [r for r in table["rows"] if r[1] == "All costed placements"][0][5] == "Only the costed providers"

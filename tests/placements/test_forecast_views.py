@@ -234,3 +234,20 @@ def test_authority_without_returns(manager_client, seeded_core):
     assert response.status_code == 200
     assert "No SSDA903 returns are imported" in response.content.decode()
     assert LocalAuthority.objects.get(code="E10000020")
+
+
+def test_a_failed_run_says_why_and_offers_a_new_run(manager_client, demo_la):
+    run = ForecastRun.objects.create(
+        la=demo_la,
+        ref_start=date(2018, 3, 31),
+        ref_end=date(2021, 3, 31),
+        horizon_months=24,
+        status=ForecastRun.Status.FAILED,
+        error="ValueError: something went wrong",
+    )
+    from placements.forecast_services import forecast_inputs_key
+
+    ForecastRun.objects.filter(pk=run.pk).update(inputs_key=forecast_inputs_key(la=demo_la))
+    html = manager_client.get("/placements/forecast/", PARAMS).content.decode()
+    assert "The forecast could not be computed: ValueError: something went wrong" in html
+    assert "Run the forecast" in html
