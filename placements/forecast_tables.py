@@ -466,6 +466,47 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
     )
 
 
+def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterable[Any]) -> dict:
+    """Demand against each capacity per projection year, baseline beside scenario."""
+    capacities = list(capacities)
+    b_rows = sufficiency_rows(baseline, capacities)
+    s_rows = {(r["name"], r["year"]): r for r in sufficiency_rows(scenario, capacities)}
+    rows = []
+    for b in b_rows:
+        s = s_rows.get((b["name"], b["year"]), {})
+        balance = s.get("balance")
+        rows.append(
+            [
+                b["name"],
+                f"Year {b['year']} (to {_date_label(b['year_end'])})"
+                + ("" if b["months"] == 12 else " part"),
+                UNIT_LABELS[b["unit"]],
+                b["capacity"],
+                _r(b["demand"]),
+                _r(s.get("demand")),
+                _r(b["balance"]),
+                _r(balance),
+                None if balance is None else ("Surplus" if balance >= 0 else "Shortfall"),
+            ]
+        )
+    return _table(
+        "compare_sufficiency",
+        "Projected demand against capacity: baseline and scenario",
+        [
+            ("Capacity", "text"),
+            ("Projection year", "text"),
+            ("Unit", "text"),
+            ("Capacity held", "whole"),
+            ("Baseline demand", "count"),
+            ("Scenario demand", "count"),
+            ("Baseline surplus (+) or shortfall (−)", "signed"),
+            ("Scenario surplus (+) or shortfall (−)", "signed"),
+            ("Scenario judgement", "text"),
+        ],
+        rows,
+    )
+
+
 # ---- figures -----------------------------------------------------------------------------------------
 
 

@@ -367,7 +367,12 @@ def _comparison(request, scenario: ForecastScenario, data) -> dict:
     }
     if ready:
         b, s = baseline.results, run.results
-        out["tables"] = [ft.compare_groups_table(b, s), ft.compare_costs_table(b, s)]
+        capacities = list(Capacity.objects.filter(la=scenario.la))
+        out["tables"] = [
+            ft.compare_groups_table(b, s),
+            ft.compare_costs_table(b, s),
+            ft.compare_sufficiency_table(b, s, capacities),
+        ]
         out["figure"] = ft.compare_figure(b, s, scenario.name)
         out["descriptions"] = s["scenario"]["descriptions"]
     return out

@@ -109,3 +109,15 @@ def test_compare_costs_notes_an_uncosted_provider(results):
     residential = [r for r in table["rows"] if r[1] == ft.group_label("residential")]
     assert residential[0][5] == "No unit cost held for in-house: not counted"
     assert [r for r in table["rows"] if r[1] == "All costed placements"][0][5] == "Only the costed providers"
+
+
+def test_compare_sufficiency(results):
+    caps = [
+        SimpleNamespace(
+            name="Beds", group="residential", provider="any", unit="beds", value=10, effective_year=2020
+        )
+    ]
+    table = ft.compare_sufficiency_table(results, results, caps)
+    assert len(table["rows"]) == 3
+    row = table["rows"][0]
+    assert row[4] == row[5] and row[6] == row[7] == pytest.approx(10 - row[4], abs=0.051)

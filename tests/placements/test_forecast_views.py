@@ -150,6 +150,11 @@ def test_create_scenario_and_compare(make_user, demo_la, baseline, django_captur
     groups = page.context["tables"][0]
     last_total = [r for r in groups["rows"] if r[1] == "All placements"][-1]
     assert last_total[3] < last_total[2]  # fewer entries: fewer children than the baseline
+    assert [t["id"] for t in page.context["tables"]] == [
+        "compare_groups",
+        "compare_costs",
+        "compare_sufficiency",
+    ]
     costs = page.context["tables"][1]
     assert any(r[1] == "All costed placements" for r in costs["rows"])
     download = client.get(
