@@ -13,6 +13,7 @@ urlpatterns = [
     path("scenarios/new/", views.scenario_create, name="forecast_scenario_create"),
     path("scenarios/<int:pk>/", views.scenario_detail, name="forecast_scenario"),
     path("scenarios/<int:pk>/run/", views.scenario_run, name="forecast_scenario_run"),
+    path("scenarios/<int:pk>/delete/", views.scenario_delete, name="forecast_scenario_delete"),
     path(
         "scenarios/<int:pk>/comparison.<str:fmt>", views.scenario_download, name="forecast_scenario_download"
     ),

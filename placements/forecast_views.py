@@ -383,11 +383,30 @@ def scenario_detail(request, pk: int):
     scenario = _scenario_for_user(request, pk)
     context = _comparison(request, scenario, request.GET)
     context["actions"] = scenario.actions.select_related("priority").order_by("pk")
+    context["can_delete"] = can_delete_scenario(request.user, scenario)
     if not context.get("descriptions"):
         from placements.forecast.scenarios import describe_spec
 
         context["descriptions"] = [describe_spec(s) for s in scenario.adjustments]
     return render(request, "placements/forecast/scenario_compare.html", context)
+
+
+def can_delete_scenario(user, scenario: ForecastScenario) -> bool:
+    return scenario.owner_id == user.pk or has_role(user, LEAD_COMMISSIONER)
+
+
+@require_http_methods(["GET", "POST"])
+def scenario_delete(request, pk: int):
+    """Its owner or a lead commissioner deletes a scenario (and its stored runs), after confirming."""
+    scenario = _scenario_for_user(request, pk)
+    if not can_delete_scenario(request.user, scenario):
+        raise PermissionDenied
+    if request.method == "POST":
+        la_code, name = scenario.la.code, scenario.name
+        scenario.delete()
+        messages.success(request, f"Scenario '{name}' deleted.")
+        return redirect(f"{reverse('placements:forecast_scenarios')}?la={la_code}")
+    return render(request, "placements/forecast/scenario_delete.html", {"scenario": scenario})
 
 
 @require_POST

@@ -86,6 +86,13 @@ def test_manager_forecast_journey(browser_page, login_as, assert_accessible, mak
         page.get_by_role("link", name="Download the comparison (XLSX)").click()
     assert compare_xlsx.value.suggested_filename.endswith(".xlsx")
 
+    # the owner deletes the scenario after confirming
+    page.get_by_role("link", name="Delete this scenario").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete scenario").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Forecast scenarios")
+    assert page.get_by_text("No scenarios are saved").is_visible()
+
     # unit costs and capacities (read-only for a manager)
     page.goto(f"{page.base_url}/placements/forecast/costs/?la=Z99999999")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Unit costs and capacities")

@@ -256,3 +256,25 @@ def test_a_failed_run_says_why_and_offers_a_new_run(manager_client, demo_la):
     html = manager_client.get("/placements/forecast/", PARAMS).content.decode()
     assert "The forecast could not be computed: ValueError: something went wrong" in html
     assert "Run the forecast" in html
+
+
+def test_only_the_owner_or_a_lead_commissioner_deletes_a_scenario(make_user, demo_la):
+    from django.test import Client
+
+    from sufficiency.roles import LEAD_COMMISSIONER
+
+    owner, other = make_user(MANAGER), make_user(MANAGER)
+    scenario = ForecastScenario.objects.create(
+        la=demo_la, name="To delete", owner=owner, adjustments=[{"kind": "entry_trend", "rate": -0.1}]
+    )
+    client = Client()
+    client.force_login(other)
+    assert client.post(f"/placements/forecast/scenarios/{scenario.pk}/delete/").status_code == 403
+    client.force_login(owner)
+    assert client.get(f"/placements/forecast/scenarios/{scenario.pk}/delete/").status_code == 200
+    assert client.post(f"/placements/forecast/scenarios/{scenario.pk}/delete/").status_code == 302
+    assert not ForecastScenario.objects.filter(pk=scenario.pk).exists()
+    assert ForecastScenario.history.filter(id=scenario.pk, history_type="-").exists()
+    again = ForecastScenario.objects.create(la=demo_la, name="Lead deletes", owner=owner, adjustments=[])
+    client.force_login(make_user(LEAD_COMMISSIONER))
+    assert client.post(f"/placements/forecast/scenarios/{again.pk}/delete/").status_code == 302
