@@ -45,7 +45,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from placements import forecast_services as fs
+    from placements import forecast_selectors as fs
+    from placements.forecast_services import forecast_run_execute
     from placements.models import Episode, ForecastRun
     from sufficiency.models import LocalAuthority, User
 
@@ -71,7 +72,7 @@ def main() -> None:
     t1 = time.perf_counter()
     print(f"read + clean {len(episodes):,} episodes, {len(header):,} children: {t1 - t0:.2f} s")
     t0 = time.perf_counter()
-    run = fs.forecast_run_execute(run)
+    run = forecast_run_execute(run)
     elapsed = time.perf_counter() - t0
     total = run.results["total"]
     print(

@@ -113,12 +113,8 @@ def load_forecast_seed(*, synthetic: bool = True) -> str:
 
 def demo_baseline_run(horizon_months: int = 36) -> str:
     """Compute and store the demo authority's baseline forecast (the last three years, three years on)."""
-    from placements.forecast_services import (
-        forecast_default_window,
-        forecast_inputs_key,
-        forecast_run_execute,
-        forecast_run_find,
-    )
+    from placements.forecast_selectors import forecast_default_window, forecast_inputs_key, forecast_run_find
+    from placements.forecast_services import forecast_run_execute
 
     demo = LocalAuthority.objects.filter(code=DEMO).first()
     window = forecast_default_window(la=demo) if demo else None

@@ -19,12 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from placements import forecast_tables as ft
 from placements.forecast_forms import CapacityForm, ForecastChoiceForm, ScenarioForm, UnitCostForm
-from placements.forecast_services import (
-    forecast_data_span,
-    forecast_default_window,
-    forecast_run_find,
-    forecast_run_request,
-)
+from placements.forecast_selectors import forecast_data_span, forecast_default_window, forecast_run_find
+from placements.forecast_services import forecast_run_request
 from placements.models import Capacity, ForecastRun, ForecastScenario, Return, UnitCost
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, has_role

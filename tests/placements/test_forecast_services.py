@@ -8,15 +8,15 @@ import pytest
 
 from placements.forecast import model as fm
 from placements.forecast.costs import project_costs
+from placements.forecast.results import forecast_compute
 from placements.forecast.scenarios import scenario_from_spec
-from placements.forecast_services import (
-    forecast_compute,
+from placements.forecast_selectors import (
     forecast_data_span,
     forecast_default_window,
     forecast_frames,
-    forecast_run_request,
     unit_cost_rows,
 )
+from placements.forecast_services import forecast_run_request
 from placements.models import ForecastRun, ForecastScenario, UnitCost
 from sufficiency.models import LocalAuthority
 from tests.placements.forecast_fixtures import *  # noqa: F403 (the demo_la and run_now fixtures)

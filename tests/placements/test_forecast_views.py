@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from placements.forecast_services import forecast_run_find
+from placements.forecast_selectors import forecast_inputs_key, forecast_run_find
 from placements.models import Capacity, ForecastRun, ForecastScenario, UnitCost
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, MANAGER
@@ -250,8 +250,6 @@ def test_a_failed_run_says_why_and_offers_a_new_run(manager_client, demo_la):
         status=ForecastRun.Status.FAILED,
         error="ValueError: something went wrong",
     )
-    from placements.forecast_services import forecast_inputs_key
-
     ForecastRun.objects.filter(pk=run.pk).update(inputs_key=forecast_inputs_key(la=demo_la))
     html = manager_client.get("/placements/forecast/", PARAMS).content.decode()
     assert "The forecast could not be computed: ValueError: something went wrong" in html
