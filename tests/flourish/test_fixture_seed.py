@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from placements.measures import MEASURE_CODES
+from tests import shared
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = shared.SEEDS
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 FRAMEWORK = json.loads((FIXTURES / "flourish_framework.json").read_text())
 MEASURES = json.loads((FIXTURES / "flourish_measures.json").read_text())["measures"]

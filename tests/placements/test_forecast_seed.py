@@ -1,13 +1,13 @@
 """The forecast's seeded unit costs and capacities quote the seed documents at the stated line."""
 
-from pathlib import Path
 
 import pytest
 
 from placements.forecast_seed import CAPACITIES, STRATEGY, UNIT_COSTS, load_forecast_seed
 from placements.models import Capacity, UnitCost
+from tests import shared
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = shared.SEEDS
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import shared
+
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = shared.SEEDS
 FIXTURES = REPO / "fixtures"
 
 MEASURES = FIXTURES / "published_measures.csv"

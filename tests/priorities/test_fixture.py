@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests import shared
+
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "priorities.json"
-SEEDS = Path("/work/shared/seeds")
+SEEDS = shared.SEEDS
 SEED_000 = SEEDS / "000_b2eb913b38f73c99.txt"
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from placements.ssda903.read import TABLE_COLUMNS, RawReturn, read_return
+from tests import shared
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "903"
-FAKE = Path("/work/shared/data/validator-fake-903")
+FAKE = shared.DATA / "validator-fake-903"
 
 HEADER = ",".join(TABLE_COLUMNS["Header"])
 EPISODES = ",".join(TABLE_COLUMNS["Episodes"])
