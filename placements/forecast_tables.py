@@ -353,6 +353,25 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
     )
 
 
+def yearly_view(table: dict, results: dict) -> dict:
+    """The table's rows on the start date's day each year (and the horizon's end) for the page; the CSV
+    and XLSX keep every month."""
+    start = date.fromisoformat(results["start"])
+    last = results["dates"][-1]
+
+    def keep(iso: str) -> bool:
+        d = date.fromisoformat(iso)
+        return iso == last or (d.month == start.month and d.day == start.day)
+
+    picked = [i for i, row in enumerate(table["rows"]) if keep(row[0])]
+    return {
+        **table,
+        "rows": [table["rows"][i] for i in picked],
+        "cells": [table["cells"][i] for i in picked],
+        "note": f"Every {start:%-d %B} and the horizon's end; the CSV has every month.",
+    }
+
+
 def run_tables(results: dict, capacities: Iterable[Any] = ()) -> list[dict]:
     """Every table of a run, in page order (the XLSX has one sheet each)."""
     tables = [

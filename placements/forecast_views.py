@@ -138,6 +138,8 @@ def _blocks(run: ForecastRun, capacities) -> list[dict]:
     )
     for b in blocks:
         b["id"] = b["table"]["id"]
+        if b["id"] in ("total", "by_group", "by_band"):
+            b["table"] = ft.yearly_view(b["table"], r)
         b["figure_id"] = f"figure-{b['id']}"
         b["csv_url"] = reverse("placements:forecast_table_csv", args=[run.pk, b["id"]])
     return blocks

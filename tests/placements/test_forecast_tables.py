@@ -121,3 +121,11 @@ def test_compare_sufficiency(results):
     assert len(table["rows"]) == 3
     row = table["rows"][0]
     assert row[4] == row[5] and row[6] == row[7] == pytest.approx(10 - row[4], abs=0.051)
+
+
+def test_yearly_view_keeps_each_31_march_and_the_end(results):
+    full = ft.group_table(results)
+    view = ft.yearly_view(full, results)
+    dates = sorted({r[0] for r in view["rows"]})
+    assert all(d.endswith("-03-31") for d in dates[:-1]) and dates[-1] == results["dates"][-1]
+    assert len(view["rows"]) == len(dates) * 8 < len(full["rows"])
