@@ -54,6 +54,7 @@ class ScenarioForm(GovukFormMixin, forms.Form):
         label="Local authority",
         queryset=LocalAuthority.objects.none(),
         to_field_name="code",
+        empty_label="Choose an authority",
         error_messages={"required": "Choose the authority the scenario is for"},
     )
     name = forms.CharField(
@@ -205,6 +206,7 @@ class UnitCostForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["la"].queryset = _las(user)
         self.fields["la"].to_field_name = "code"
+        self.fields["la"].empty_label = "Choose an authority"
         self.fields["la"].error_messages["required"] = "Choose the authority"
 
     def clean(self):
@@ -239,6 +241,7 @@ class CapacityForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["la"].queryset = _las(user)
         self.fields["la"].to_field_name = "code"
+        self.fields["la"].empty_label = "Choose an authority"
         self.fields["la"].error_messages["required"] = "Choose the authority"
 
     def clean(self):

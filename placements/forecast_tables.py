@@ -457,10 +457,13 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
         label = f"Year {year} (to {_date_label(end)})"
         tb = ts = 0.0
         partial = False
+        uncosted = []
         for g in baseline["groups"]:
             key = (year, end, g)
             vb, vs = b.get(key), s.get(key)
             if vb is None and vs is None:
+                if b_missing.get(key) or s_missing.get(key):
+                    uncosted.append(group_label(g))
                 continue
             missing = b_missing.get(key, set()) | s_missing.get(key, set())
             partial = partial or bool(missing)
@@ -468,7 +471,9 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
             tb += vb or 0.0
             ts += vs or 0.0
             rows.append([label, group_label(g), _r(vb, 0), _r(vs, 0), _r((vs or 0) - (vb or 0), 0), note])
-        note = "Only the costed providers" if partial else ""
+        note = "Only the costed providers." if partial else ""
+        if uncosted:
+            note = f"{note} Not counted, no unit cost held: {'; '.join(uncosted)}.".strip()
         rows.append([label, "All costed placements", _r(tb, 0), _r(ts, 0), _r(ts - tb, 0), note])
     return _table(
         "compare_costs",

@@ -108,7 +108,9 @@ def test_compare_costs_notes_an_uncosted_provider(results):
     table = ft.compare_costs_table(only_external, only_external)
     residential = [r for r in table["rows"] if r[1] == ft.group_label("residential")]
     assert residential[0][5] == "No unit cost held for in-house: not counted"
-    assert [r for r in table["rows"] if r[1] == "All costed placements"][0][5] == "Only the costed providers"
+    total_note = [r for r in table["rows"] if r[1] == "All costed placements"][0][5]
+    assert total_note.startswith("Only the costed providers. Not counted, no unit cost held: ")
+    assert ft.group_label("adoption") in total_note
 
 
 def test_compare_sufficiency(results):
