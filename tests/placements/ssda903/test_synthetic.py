@@ -1,6 +1,5 @@
 """Synthetic returns: valid every year, realistic in shape, fast."""
 
-import time
 
 import pandas as pd
 import pytest
@@ -88,10 +87,8 @@ def test_write_return(tmp_path):
     assert sorted(p.name for p in folders[0].iterdir()) == ["episodes.csv", "header.csv", "uasc.csv"]
 
 
-def test_100k_children_one_year_is_fast():
-    t = time.perf_counter()
+def test_100k_children_one_year():
+    """Speed is measured by benchmarks/bench_pipeline.py, not here."""
     tables = generate_return(children=100_000, first_year=2024, last_year=2024, seed=1)[2024]
-    elapsed = time.perf_counter() - t
     assert tables["Header"]["CHILD"].nunique() == 100_000
     assert len(tables["Episodes"]) > 170_000
-    assert elapsed < 15, elapsed

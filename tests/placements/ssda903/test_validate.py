@@ -1,6 +1,5 @@
 """validate_return: each rule gives a located, plainly worded problem; good returns give none."""
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -239,27 +238,23 @@ def test_problems_are_capped():
     assert "500 more problems" in found[-1].message
 
 
-def test_250k_episodes_validate_in_a_few_seconds():
+def test_a_national_scale_clean_return_has_no_errors():
+    """Speed is measured by benchmarks/bench_pipeline.py, not here."""
     from placements.ssda903.synthetic import generate_return
 
     tables = generate_return(children=140_000, first_year=2024, last_year=2024, seed=3)[2024]
     assert len(tables["Episodes"]) >= 250_000
     files = [(f"{k}.csv", v.to_csv(index=False).encode()) for k, v in tables.items()]
     raw = read_return(files)
-    t = time.perf_counter()
     found = validate_return(raw, 2024)
-    elapsed = time.perf_counter() - t
     assert errors(found) == []
-    assert elapsed < 6, elapsed
 
 
 def test_validation_is_vectorised_over_bad_rows_too():
     n = 50_000
     rows = [episode(child=str(i), decom="01/05/2023", place="U9") for i in range(n)]
     raw = make_return(rows)
-    t = time.perf_counter()
     found = validate_return(raw, 2024)
-    assert time.perf_counter() - t < 5
     assert len(found) == MAX_PROBLEMS + 1
     assert np.all([p.value == "U9" for p in found[:-1]])
     assert f"{n - MAX_PROBLEMS:,} more problems" in found[-1].message
