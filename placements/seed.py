@@ -15,7 +15,7 @@ from sufficiency.models import LocalAuthority
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_LA_CODE = "Z99999999"
 DEMO_FIRST, DEMO_LAST = 2016, 2024
-DEMO_CHILDREN = 2600  # about Norfolk's size: roughly 1,100 looked after at any time
+DEMO_CHILDREN = 5200  # about Norfolk's size: roughly 1,100 looked after on 31 March
 DEMO_POPULATION = 170_000  # synthetic, for the demo authority's rate per 10,000
 
 
