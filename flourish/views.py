@@ -15,6 +15,7 @@ from flourish import charts, report, selectors, services
 from flourish.forms import ActionLinkForm, RegisterForm, UploadForm, ValueForm
 from flourish.models import ActionLink, ImpactArea, Measure, Outcome
 from flourish.upload import COLUMNS, Problem, check_rows, read_table
+from sufficiency.forms import add_service_errors
 
 
 def _require(request, perm: str, obj=None) -> None:
@@ -94,14 +95,6 @@ def measure_csv(request, code: str):
     return response
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @require_http_methods(["GET", "POST"])
 def value_add(request, code: str):
     measure = _measure_or_404(code)
@@ -130,7 +123,7 @@ def value_add(request, code: str):
                     None, str(exc) + " Check their change below, then save again if yours still applies."
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 verb = "added" if recorded.created else "corrected"
                 messages.success(request, f"Value for {recorded.value.period} {verb}.")
@@ -188,7 +181,7 @@ def register_edit(request, code: str):
                     None, str(exc) + " Check their change below, then save again if yours still applies."
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Register entry saved.")
                 return redirect(measure.get_absolute_url())

@@ -278,7 +278,20 @@ class UnitCostQuerySet(models.QuerySet):
         return self.exclude(group=UnitCost.OTHER_SERVICE).exclude(provider="")
 
 
-class UnitCost(models.Model):
+class SourcedFigure:
+    """A figure stated in a seed document or entered by a data admin (source, document, line, entered_by)."""
+
+    @property
+    def source_label(self) -> str:
+        if self.source == FigureSource.SEED:
+            return f"Stated in seed document {self.source_document}, line {self.source_line}"
+        who = (
+            self.entered_by.get_full_name() or self.entered_by.username if self.entered_by else "a data admin"
+        )
+        return f"Entered by {who}"
+
+
+class UnitCost(SourcedFigure, models.Model):
     """A weekly unit cost of a placement group and provider, in force from a date (later rows supersede)."""
 
     OTHER_SERVICE = "other_service"
@@ -321,17 +334,8 @@ class UnitCost(models.Model):
     def __str__(self) -> str:
         return f"{self.get_group_display()} {self.get_provider_display()}: £{self.weekly_cost} a week"
 
-    @property
-    def source_label(self) -> str:
-        if self.source == FigureSource.SEED:
-            return f"Stated in seed document {self.source_document}, line {self.source_line}"
-        who = (
-            self.entered_by.get_full_name() or self.entered_by.username if self.entered_by else "a data admin"
-        )
-        return f"Entered by {who}"
 
-
-class Capacity(models.Model):
+class Capacity(SourcedFigure, models.Model):
     """A capacity figure a data admin holds: beds at any one time, or bed nights a year, of a group."""
 
     class Unit(models.TextChoices):
@@ -372,15 +376,6 @@ class Capacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value} {self.get_unit_display().lower()} from {self.effective_year}"
-
-    @property
-    def source_label(self) -> str:
-        if self.source == FigureSource.SEED:
-            return f"Stated in seed document {self.source_document}, line {self.source_line}"
-        who = (
-            self.entered_by.get_full_name() or self.entered_by.username if self.entered_by else "a data admin"
-        )
-        return f"Entered by {who}"
 
 
 class ForecastScenario(models.Model):

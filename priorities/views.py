@@ -26,6 +26,7 @@ from priorities.forms import (
 )
 from priorities.models import Action, Priority
 from priorities.tables import ActionTable
+from sufficiency.forms import add_service_errors
 
 BOARD_PACK_DEFAULT_DAYS = 28
 
@@ -40,14 +41,6 @@ def _action_or_404(pk: int) -> Action:
 def _require(request, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _rebound_with_version(form_class, request, version: int):
@@ -126,7 +119,7 @@ def action_status_update(request, pk: int):
                 )
                 action = _action_or_404(pk)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Status updated to {data['status']}.")
                 return redirect(action.get_absolute_url())
@@ -170,7 +163,7 @@ def action_rag_override(request, pk: int):
                 )
                 action = _action_or_404(pk)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "RAG override saved." if data["rag"] else "RAG override removed.")
                 return redirect(action.get_absolute_url())
@@ -226,7 +219,7 @@ def action_edit(request, pk: int):
                 )
                 action = _action_or_404(pk)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Action details saved.")
                 return redirect(action.get_absolute_url())
@@ -297,7 +290,7 @@ def priority_create(request):
         try:
             services.priority_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Priority added. Now add its actions.")
             return redirect("priorities:action_create")
@@ -312,7 +305,7 @@ def action_create(request):
         try:
             action = services.action_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Action added.")
             return redirect(action.get_absolute_url())

@@ -1,6 +1,7 @@
 """GOV.UK Design System classes for plain Django forms rendered with includes/_field.html."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 WIDGET_CLASSES = [
     (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
@@ -40,3 +41,12 @@ class GovukFormMixin:
                         field.widget.attrs["class"] = f"{css} {base}--error"
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field where it names one, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
