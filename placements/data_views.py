@@ -1,11 +1,10 @@
 """The data admin's pages: import returns, follow their progress, read their problems, reference data."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from placements import services
 from placements.forms import ReferenceUploadForm, ReturnUploadForm
-from placements.models import ImportJob, MeasureValue, Population, Return
+from placements.models import ImportJob, ImportProblem, MeasureValue, Population, Return
 from placements.selectors import import_jobs
 from placements.tasks import import_job_task
+from sufficiency import csvsafe
+from sufficiency.access import scope_to_user, visible_authorities
+from sufficiency.models import LocalAuthority
 from sufficiency.roles import DATA_ADMIN, has_role
+
+# Problems of one kind shown on the import page; the CSV holds every one.
+EXAMPLES_PER_KIND = 5
 
 
 def data_admin_required(view):
@@ -30,20 +35,41 @@ def data_admin_required(view):
     return user_passes_test(check)(view)
 
 
+def _jobs(user):
+    """The imports of the authorities the user may see, newest first."""
+    return scope_to_user(import_jobs(), user)
+
+
+def _job_for_user(request, pk) -> ImportJob:
+    """The import, if it belongs to an authority the user may see; 404 otherwise (existence not revealed)."""
+    return get_object_or_404(_jobs(request.user), pk=pk)
+
+
+def _comparators_for(user):
+    """Comparator figures the user's authorities are compared with: England's and the regions' (not any
+    one authority's), and those held against the user's authorities or their statistical neighbours."""
+    visible = visible_authorities(user)
+    neighbours = LocalAuthority.objects.filter(pk__in=visible.values("statistical_neighbours"))
+    return MeasureValue.objects.filter(
+        Q(la__in=visible) | Q(la__in=neighbours) | ~Q(la__kind=LocalAuthority.Kind.LA),
+        source__in=[MeasureValue.Source.COMPARATOR, MeasureValue.Source.SN_AVERAGE],
+    )
+
+
 @require_GET
 @data_admin_required
 def index(request):
-    returns = Return.objects.current().select_related("la").order_by("la__name", "-collection_year")
+    user = request.user
+    returns = scope_to_user(Return.objects.current(), user).select_related("la")
+    populations = scope_to_user(Population.objects.all(), user).select_related("la")
     return render(
         request,
         "placements/data_index.html",
         {
-            "jobs": import_jobs()[:10],
-            "returns": returns,
-            "populations": Population.objects.select_related("la").order_by("la__name", "-year")[:50],
-            "comparator_count": MeasureValue.objects.filter(
-                source__in=[MeasureValue.Source.COMPARATOR, MeasureValue.Source.SN_AVERAGE]
-            ).count(),
+            "jobs": _jobs(user)[:10],
+            "returns": returns.order_by("la__name", "-collection_year"),
+            "populations": populations.order_by("la__name", "-year")[:50],
+            "comparator_count": _comparators_for(user).count(),
         },
     )
 
@@ -67,14 +93,13 @@ def import_upload(request):
 @require_GET
 @data_admin_required
 def import_list(request):
-    return render(request, "placements/import_list.html", {"jobs": import_jobs()[:200]})
+    return render(request, "placements/import_list.html", {"jobs": _jobs(request.user)[:200]})
 
 
 @require_GET
 @data_admin_required
 def import_detail(request, pk):
-    job = get_object_or_404(ImportJob.objects.select_related("la", "created_by"), pk=pk)
-    problems = job.problems.all()
+    job = _job_for_user(request, pk)
     from placements.measures import MEASURES
     from placements.selectors import computed_measures, format_value
 
@@ -84,22 +109,62 @@ def import_detail(request, pk):
             {"measure": m, "title": MEASURES[m].title if m in MEASURES else m, "value": format_value(m, v)}
             for y, m, v in computed_measures(la=job.la, year=job.collection_year)
         ]
+    errors = _problem_kinds(job, ImportProblem.Severity.ERROR)
+    warnings = _problem_kinds(job, ImportProblem.Severity.WARNING)
     return render(
         request,
         "placements/import_detail.html",
         {
             "job": job,
-            "errors": problems.filter(severity="error")[:500],
-            "warnings": problems.filter(severity="warning")[:500],
+            "errors": errors,
+            "warnings": warnings,
+            "problem_sections": [("Errors", errors), ("Warnings", warnings)],
+            "examples_per_kind": EXAMPLES_PER_KIND,
             "measures_rows": measures_rows,
         },
     )
 
 
+def _kind_message(message: str, value: str) -> str:
+    """The message with the row's own value taken out, so rows wrong in the same way share a kind."""
+    if len(value) >= 2 and value in message:
+        return message.replace(value, "…")
+    return message
+
+
+def _problem_kinds(job: ImportJob, severity: str) -> list[dict]:
+    """The job's problems of one severity grouped by kind (table, column, message without the row's
+    value), most frequent first, each with its count and its first EXAMPLES_PER_KIND rows.
+
+    A job holds at most the validator's MAX_PROBLEMS problems, so they are grouped here in one pass.
+    """
+    kinds: dict[tuple[str, str, str], dict] = {}
+    rows = (
+        job.problems.filter(severity=severity)
+        .order_by("id")
+        .values_list("table", "row", "column", "value", "message")
+    )
+    for table, row, column, value, message in rows.iterator(chunk_size=2000):
+        key = (table, column, _kind_message(message, value))
+        kind = kinds.get(key)
+        if kind is None:
+            kind = kinds[key] = {
+                "table": table,
+                "column": column,
+                "message": key[2],
+                "count": 0,
+                "examples": [],
+            }
+        kind["count"] += 1
+        if len(kind["examples"]) < EXAMPLES_PER_KIND:
+            kind["examples"].append({"row": row, "value": value, "message": message})
+    return sorted(kinds.values(), key=lambda kind: -kind["count"])  # stable: first seen first among equals
+
+
 @require_GET
 @data_admin_required
 def import_status(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = _job_for_user(request, pk)
     return JsonResponse(
         {
             "status": job.status,
@@ -115,10 +180,10 @@ def import_status(request, pk):
 @require_GET
 @data_admin_required
 def import_problems_csv(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = _job_for_user(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(["severity", "table", "row", "column", "value", "message"])
     for p in job.problems.all().iterator():
         writer.writerow(
