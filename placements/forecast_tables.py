@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from placements.charts import DASHES, MARKERS, PALETTE
+from placements.charts import DASHES, MARKERS, PALETTE, legend_below
 from placements.models import FORECAST_GROUP_LABELS
 
 BAND_LABELS = {
@@ -538,8 +538,7 @@ def _layout(y_title: str, x_title: str = "Date") -> dict:
     return {
         "title": {"text": ""},
         "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-        "margin": {"l": 70, "r": 20, "t": 20, "b": 60},
-        "legend": {"orientation": "h", "y": -0.25},
+        "margin": {"l": 70, "r": 20, "t": 20},
         "xaxis": {"title": {"text": x_title}, "type": "date"},
         "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
         "hovermode": "x unified",
@@ -611,7 +610,7 @@ def total_figure(results: dict) -> dict:
         _history_trace("All placements", results["history"]["dates"], results["history"]["total"], colour, 0)
     ]
     data += _band_traces("All placements", results["dates"], results["total"], colour)
-    return {"data": data, "layout": _layout("Children looked after")}
+    return _legend_below({"data": data, "layout": _layout("Children looked after")})
 
 
 def split_figure(results: dict, key: str, keys: list[str], label) -> dict:
@@ -627,8 +626,9 @@ def split_figure(results: dict, key: str, keys: list[str], label) -> dict:
         traces[-1]["name"] = label(k)
         data += traces
     layout = _layout("Children looked after")
-    layout["legend"]["title"] = {"text": "Solid: actual. Dashed: projected. Shaded: 95% band."}
-    return {"data": data, "layout": layout}
+    return _legend_below(
+        {"data": data, "layout": layout}, title="Solid: actual. Dashed: projected. Shaded: 95% band."
+    )
 
 
 def cost_figure(results: dict) -> dict:
@@ -656,7 +656,7 @@ def cost_figure(results: dict) -> dict:
     layout = _layout("Cost in the year (£)", "Projection year")
     layout["xaxis"]["type"] = "category"
     layout["barmode"] = "stack"
-    return {"data": data, "layout": layout}
+    return _legend_below({"data": data, "layout": layout})
 
 
 def compare_figure(baseline: dict, scenario: dict, scenario_name: str) -> dict:
@@ -668,4 +668,11 @@ def compare_figure(baseline: dict, scenario: dict, scenario_name: str) -> dict:
     data += _band_traces("Baseline", baseline["dates"], baseline["total"], PALETTE[0])
     data += _band_traces(scenario_name, scenario["dates"], scenario["total"], PALETTE[1])
     data[-1]["line"]["dash"] = DASHES[2]
-    return {"data": data, "layout": _layout("Children looked after")}
+    return _legend_below({"data": data, "layout": _layout("Children looked after")})
+
+
+def _legend_below(figure: dict, title: str = "") -> dict:
+    """The legend under the x-axis title, one entry a line, the figure as tall as it needs (charts.py)."""
+    names = [t["name"] for t in figure["data"] if t.get("showlegend", True) and t.get("name")]
+    legend_below(figure["layout"], names, x_title=True, title=title)
+    return figure

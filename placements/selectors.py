@@ -9,14 +9,19 @@ from django.db.models import QuerySet
 from placements import measures
 from placements.models import ImportJob, MeasureValue, Return
 from sufficiency.models import LocalAuthority
+from sufficiency.templatetags.portal_format import collection_year, measure_change, measure_value
 
 ENGLAND = "E92000001"
 
 
 def measure_unit(code: str) -> str:
+    """count | percent | rate: from the measures registry, else the published figures' titles and units."""
     definition = measures.MEASURES.get(code)
     if definition is not None:
         return definition.unit
+    unit = published_meta().get(code, {}).get("unit")
+    if unit:
+        return unit
     return "percent" if code.endswith("_pct") else "count"
 
 
@@ -37,6 +42,65 @@ def computed_measures(*, la: LocalAuthority, year: int | None = None) -> list[tu
     order = {code: i for i, code in enumerate(measures.MEASURE_CODES)}
     rows = list(qs.values_list("year", "measure", "value"))
     return sorted(rows, key=lambda r: (r[0], order.get(r[1], len(order)), r[1]))
+
+
+SOURCE_ORDER = {"computed": 0, "published": 1, "comparator": 2}
+
+
+def measures_for_download(*, la: LocalAuthority, year: int | None = None) -> list[dict]:
+    """Every figure held for an authority, for the measures download: computed, published and comparator.
+
+    Rows are dicts with year, measure, title, value, source ("computed", "published" or "comparator"),
+    area (the authority, England, its region or its statistical neighbours' average) and document (the
+    published or comparator figure's document as a reader would cite it, with its section). Ordered by
+    year, then the reference's measure order, then source.
+    """
+    areas = {la.pk: la.name}
+    comparator_las = list(LocalAuthority.objects.filter(code=ENGLAND).values_list("pk", "name"))
+    if la.region_id:
+        comparator_las.append((la.region_id, la.region.name))
+    areas.update(dict(comparator_las))
+    qs = MeasureValue.objects.filter(la=la).exclude(source=MeasureValue.Source.COMPARATOR) | (
+        MeasureValue.objects.filter(
+            la_id__in=[pk for pk, _ in comparator_las], source=MeasureValue.Source.COMPARATOR
+        )
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    order = {code: i for i, code in enumerate(measures.MEASURE_CODES)}
+    rows = []
+    fields = ("la_id", "year", "measure", "value", "source", "source_document", "source_section")
+    for la_id, row_year, measure, value, source, document, section in qs.values_list(*fields):
+        if source == MeasureValue.Source.SN_AVERAGE:
+            kind, area = "comparator", f"Statistical neighbours of {la.name} (average)"
+        else:
+            kind, area = source, areas.get(la_id, "")
+        if kind == "computed":
+            cited = "Imported SSDA903 returns"
+        else:
+            cited = ", ".join(part for part in (_document_label(document), section) if part)
+        rows.append(
+            {
+                "year": row_year,
+                "measure": measure,
+                "title": measure_title(measure),
+                "value": value,
+                "source": kind,
+                "area": area,
+                "document": cited,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["year"],
+            order.get(r["measure"], len(order)),
+            r["measure"],
+            SOURCE_ORDER.get(r["source"], 3),
+            r["area"],
+            r["document"],
+        )
+    )
+    return rows
 
 
 def imported_years(*, la: LocalAuthority) -> list[int]:
@@ -171,43 +235,116 @@ def _published_single(rows_by_year: dict[int, list[dict]]) -> dict[int, list[tup
     return {y: [(r["document"], r["value"]) for r in rows] for y, rows in rows_by_year.items()}
 
 
+def _held(values: dict[int, float | None]) -> bool:
+    return any(v is not None for v in values.values())
+
+
 def chart_series(spec, values: dict, la: LocalAuthority, first: int | None, last: int | None) -> list:
-    """The series one chart draws: computed, then published (labelled by document), then comparators."""
+    """The series one chart draws: computed, then published (labelled by document), then comparators.
+
+    A stacked chart stacks one figure a category and year: the computed one where the year has computed
+    figures, else the published one (the first document that gives it), so the published history stays
+    beside the imported years without being counted twice.
+    """
     from placements.charts import Series
 
     series = []
+    computed_years: set[int] = set()
     for code in spec.measures:
         computed = _in_range(values["computed"].get(code, {}), first, last)
-        if computed:
+        if _held(computed):
+            computed_years.update(y for y, v in computed.items() if v is not None)
             series.append(
-                Series(f"{measure_title(code)} (computed from returns)", "computed", code, computed)
+                Series(
+                    f"{measure_title(code)} (computed from returns)",
+                    "computed",
+                    code,
+                    computed,
+                    measure_unit(code),
+                )
             )
-    # A stacked chart stacks one source only: computed where held, else the published figures.
-    if spec.published and not (spec.kind == "stacked" and series):
+    if spec.published:
         for code in [*spec.measures, *spec.extra_published]:
             by_document: dict[str, dict[int, float | None]] = defaultdict(dict)
             for year, rows in values["published"].get(code, {}).items():
                 for row in rows:
                     by_document[row["document"]][year] = row["value"]
+            taken: set[int] = set(computed_years) if spec.kind == "stacked" else set()
             for document, docvalues in sorted(by_document.items()):
                 docvalues = _in_range(docvalues, first, last)
-                if docvalues:
+                if spec.kind == "stacked":
+                    docvalues = {y: v for y, v in docvalues.items() if y not in taken}
+                    taken.update(docvalues)
+                if _held(docvalues):
                     series.append(
                         Series(
                             f"{measure_title(code)} (published, {_document_label(document)})",
                             "published",
                             code,
                             docvalues,
+                            measure_unit(code),
                         )
                     )
     if spec.comparators:
         for code in spec.measures:
             for key, label in COMPARATOR_LABELS.items():
                 comp = _in_range(values[key].get(code, {}), first, last)
-                if comp:
+                if _held(comp):
                     name = la.region.name if key == "region" and la.region else label
-                    series.append(Series(f"{measure_title(code)}: {name}", key, code, comp))
+                    series.append(Series(f"{measure_title(code)}: {name}", key, code, comp, measure_unit(code)))
     return series
+
+
+def chart_missing(spec, series: list) -> list[str]:
+    """Sentences naming the chart's categories with no figure held, in the chart's order.
+
+    A stacked chart is read year by year, so it names what each run of years lacks (published
+    figures often give one age band only); other charts name the measures with no figure at all.
+    """
+    titles = {code: measure_title(code) for code in spec.measures}
+    if spec.kind != "stacked":
+        missing = [titles[code] for code in spec.measures if code not in {s.measure for s in series}]
+        return [f"No figures are held for {_or_list(missing)} in these years."] if missing else []
+    held_by_year: dict[int, set[str]] = defaultdict(set)
+    for s in series:
+        for year in s.held():
+            held_by_year[year].add(s.measure)
+    runs: dict[tuple[str, ...], list[int]] = {}
+    for year in sorted(held_by_year):
+        missing = tuple(code for code in spec.measures if code not in held_by_year[year])
+        if missing:
+            runs.setdefault(missing, []).append(year)
+    if len(runs) == 1 and len(next(iter(runs.values()))) == len(held_by_year):
+        missing = next(iter(runs))
+        return [f"No figures are held for {_or_list([titles[c] for c in missing])} in these years."]
+    return [
+        f"{_years_text(years)}: no figures for {_or_list([titles[c] for c in missing])}."
+        for missing, years in sorted(runs.items(), key=lambda item: item[1][0])
+    ]
+
+
+def _years_text(years: list[int]) -> str:
+    """Collection years as a reader writes them: "2014/15 to 2019/20", "2018/19 and 2020/21"."""
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{collection_year(years[0])} to {collection_year(years[-1])}"
+    labels = [collection_year(y) for y in years]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def comparators_missing(spec, series: list, la: LocalAuthority) -> list[str]:
+    """For a chart that compares: the comparators (England, the region, statistical neighbours) with no
+    figure in the years shown; empty for a chart that does not compare."""
+    if not spec.comparators:
+        return []
+    held = {s.source for s in series}
+    names = {"england": "England", "region": la.region.name if la.region_id else "", "sn_average": ""}
+    missing = []
+    for key in COMPARATOR_LABELS:
+        if key == "region" and not la.region_id:
+            continue  # an authority without a region is compared with England and its neighbours only
+        if key not in held:
+            missing.append(names[key] or "statistical neighbour")
+    return missing
 
 
 DOCUMENT_LABELS = {
@@ -240,22 +377,30 @@ def dashboard_tiles(values: dict, year: int | None) -> list[dict]:
                 judgement = "no change"
             else:
                 judgement = "no judgement"
+        unit = measure_unit(code)
+        england = values["england"].get(code, {}).get(at) if at else None
+        sn_average = values["sn_average"].get(code, {}).get(at) if at else None
         tiles.append(
             {
                 "code": code,
                 "title": measure_title(code),
                 "value": current,
-                "display": format_value(code, current) if current is not None else "No figure",
+                "display": measure_value(current, unit) if current is not None else "No figure",
                 "change": change,
-                "change_display": format_value(code, abs(change)) if change is not None else "",
+                "change_display": measure_change(change, unit) if change is not None else "",
                 "direction": "up" if change and change > 0 else ("down" if change and change < 0 else "same"),
                 "judgement": judgement,
                 "source": source,
                 "year": at,
+                "year_label": collection_year(at) if at else "",
+                "previous_label": collection_year(at - 1) if at else "",
+                "headline_label": collection_year(year) if year else "",
                 "is_earlier": at is not None and at != year,
-                "england": values["england"].get(code, {}).get(at) if at else None,
-                "sn_average": values["sn_average"].get(code, {}).get(at) if at else None,
-                "unit": measure_unit(code),
+                "england": england,
+                "england_display": measure_value(england, unit) if england is not None else "",
+                "sn_average": sn_average,
+                "sn_average_display": measure_value(sn_average, unit) if sn_average is not None else "",
+                "unit": unit,
             }
         )
     return tiles
@@ -315,6 +460,7 @@ def dashboard(*, la: LocalAuthority, first_year: int | None = None, last_year: i
     charts = []
     for spec in CHARTS:
         series = chart_series(spec, values, la, first_year, last_year)
+        missing_comparators = comparators_missing(spec, series, la)
         charts.append(
             {
                 "spec": spec,
@@ -323,6 +469,15 @@ def dashboard(*, la: LocalAuthority, first_year: int | None = None, last_year: i
                 "figure_id": f"figure-{spec.id}",
                 "figure": chart_figure(spec, series) if series else None,
                 "table": chart_table(series),
+                "missing": chart_missing(spec, series) if series else [],
+                "comparators_missing": missing_comparators,
+                "no_comparators": bool(spec.comparators)
+                and not any(s.source in COMPARATOR_LABELS for s in series),
+                "comparators_note": (
+                    f"No {_or_list(missing_comparators)} figures are held for these years."
+                    if missing_comparators
+                    else ""
+                ),
             }
         )
     return {
@@ -336,4 +491,14 @@ def dashboard(*, la: LocalAuthority, first_year: int | None = None, last_year: i
         "has_computed": bool(computed_years),
         "computed_years": computed_years,
         "has_published": bool(values["published"]),
+        "has_figures": bool(years),
+        "latest_label": collection_year(latest) if latest else "",
+        "computed_span": _years_text(computed_years) if computed_years else "",
     }
+
+
+def _or_list(names: list[str]) -> str:
+    """Names joined as a reader writes them: "England, East of England or statistical neighbour"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]

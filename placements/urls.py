@@ -11,5 +11,6 @@ urlpatterns = [
     path("charts/<slug:chart_id>/about/", views.chart_about, name="chart_about"),
     path("measures.csv", views.measures_csv, name="measures_csv"),
     path("measures.xlsx", views.measures_xlsx, name="measures_xlsx"),
+    path("comparators-template.csv", views.comparators_template_csv, name="comparators_template"),
     path("forecast/", include("placements.forecast_urls")),
 ]

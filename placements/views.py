@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 from placements import measures, selectors
 from placements.charts import CHARTS_BY_ID
 from sufficiency.models import LocalAuthority
+from sufficiency.roles import DATA_ADMIN, has_role
+from sufficiency.templatetags.portal_format import plain_number
 
 
 def _chosen_la(request) -> LocalAuthority:
@@ -49,6 +51,7 @@ def _dashboard_context(request) -> dict:
     data = selectors.dashboard(la=la, first_year=first, last_year=last)
     data["authorities"] = selectors.las_with_data(request.user)
     data["query"] = request.GET.urlencode()
+    data["can_import_comparators"] = has_role(request.user, DATA_ADMIN)
     return data
 
 
@@ -146,7 +149,14 @@ def dashboard_xlsx(request):
     return response
 
 
-# ---- the computed measures: CSV, XLSX and JSON ------------------------------------------------------------
+# ---- every figure held: CSV and XLSX; the computed measures: JSON ------------------------------------------
+
+DOWNLOAD_COLUMNS = ["year", "measure", "value", "source", "area", "document", "title"]
+
+
+def _download_rows(request) -> tuple[LocalAuthority, list[dict]]:
+    la = _chosen_la(request)
+    return la, selectors.measures_for_download(la=la, year=_year(request.GET.get("year")))
 
 
 def _measure_rows(request) -> tuple[LocalAuthority, list[tuple[int, str, float | None]]]:
@@ -156,13 +166,14 @@ def _measure_rows(request) -> tuple[LocalAuthority, list[tuple[int, str, float |
 
 @require_GET
 def measures_csv(request):
-    la, rows = _measure_rows(request)
+    """Computed, published and comparator figures, one a row, with their source and document."""
+    la, rows = _download_rows(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{la.code}-measures.csv"'
     writer = csv.writer(response)
-    writer.writerow(["year", "measure", "value"])
-    for year, measure, value in rows:
-        writer.writerow([year, measure, selectors.format_value(measure, value)])
+    writer.writerow(DOWNLOAD_COLUMNS)
+    for row in rows:
+        writer.writerow([plain_number(row[c]) if c == "value" else row[c] for c in DOWNLOAD_COLUMNS])
     return response
 
 
@@ -170,22 +181,51 @@ def measures_csv(request):
 def measures_xlsx(request):
     import xlsxwriter
 
-    la, rows = _measure_rows(request)
+    la, rows = _download_rows(request)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("measures")
-    sheet.write_row(0, 0, ["year", "measure", "value", "title"], book.add_format({"bold": True}))
-    for r, (year, measure, value) in enumerate(rows, start=1):
-        sheet.write_number(r, 0, year)
-        sheet.write(r, 1, measure)
-        if value is not None:
-            sheet.write_number(r, 2, value)
-        sheet.write(r, 3, selectors.measure_title(measure))
+    sheet.write_row(0, 0, DOWNLOAD_COLUMNS, book.add_format({"bold": True}))
+    for r, row in enumerate(rows, start=1):
+        for c, column in enumerate(DOWNLOAD_COLUMNS):
+            if column in ("year", "value"):
+                if row[column] is not None:
+                    sheet.write_number(r, c, row[column])
+            else:
+                sheet.write(r, c, row[column])
+    sheet.set_column(1, 1, 30)
+    sheet.set_column(4, 6, 36)
     book.close()
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{la.code}-measures.xlsx"'
+    return response
+
+
+@require_GET
+def comparators_template_csv(request):
+    """A comparator file of the right shape for the chosen authority, values blank, to fill in and import.
+
+    One row a comparator area (England, the authority's region, the average of its statistical
+    neighbours) for each compared measure and each year the authority holds figures for.
+    """
+    la = _chosen_la(request)
+    data = selectors.dashboard_values(la=la)
+    years = selectors.dashboard_years(data) or [_year(request.GET.get("year")) or 2024]
+    areas = [selectors.ENGLAND]
+    if la.region_id:
+        areas.append(la.region.code)
+    areas.append(f"SN_AVG_{la.code}")
+    codes = [code for spec in CHARTS_BY_ID.values() if spec.comparators for code in spec.measures]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{la.code}-comparators-template.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["area_code", "year", "measure", "value", "source_document", "source_section", "note"])
+    for year in years:
+        for code in codes:
+            for area in areas:
+                writer.writerow([area, year, code, "", "", "", selectors.measure_title(code)])
     return response
 
 

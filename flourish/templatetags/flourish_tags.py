@@ -2,6 +2,8 @@
 
 from django import template
 
+from sufficiency.templatetags.portal_format import one_in_n, unit_kind
+
 register = template.Library()
 
 
@@ -10,6 +12,8 @@ def with_unit(value, unit: str = "") -> str:
     """A value with its unit as people write it: "54%", "65.1 per 10,000", "1083" (counts bare)."""
     if value is None or value == "":
         return "–"
+    if unit_kind(unit) == "one_in_n":
+        return one_in_n(value)  # "1 in 7", not "7 1 in N"
     number = f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
     if unit == "%":
         return f"{number}%"
