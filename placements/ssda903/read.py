@@ -3,9 +3,17 @@
 Accepted forms (recognised by content, not by file name):
 
 - one or more CSV files, each recognised as a table by its set of column names;
-- a zip of CSV files (paths are checked; total size and member count are capped);
+- a zip of CSV files (paths are checked; total size, expansion ratio and member count are capped);
 - one .xlsx workbook with a sheet per table (sheets recognised by their columns too);
 - one XML file in the DfE form (root EXPSSDA903, one CHILD element per child).
+
+Absurd shapes are refused before the whole file is parsed, each with one error naming the file: more
+columns than MAX_COLUMNS (checked on the CSV's first line, a sheet's declared and actual size), a line
+longer than MAX_LINE_BYTES, more than MAX_ROWS rows in a table, more than MAX_FILES files, MAX_SHEETS
+sheets or MAX_ZIP_MEMBERS zip members, a zip member that expands more than MAX_ZIP_RATIO times, and XML
+with more than MAX_XML_ELEMENTS elements or nested deeper than MAX_XML_DEPTH. Reading also stops, with
+an error, once it has taken MAX_READ_SECONDS. Each limit can be overridden by a Django setting named
+SSDA903_<LIMIT> (SSDA903_MAX_ROWS, ...) where Django is configured.
 
 Every value is a string with surrounding spaces removed; empty cells are missing (NaN). Column names are
 upper-cased and stripped. Nothing here needs Django.
@@ -17,8 +25,10 @@ position among that table's records (the first EPISODE element is row 1).
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,19 +38,42 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "MAX_COLUMNS",
+    "MAX_FILES",
+    "MAX_LINE_BYTES",
+    "MAX_READ_SECONDS",
+    "MAX_ROWS",
+    "MAX_SHEETS",
     "MAX_UPLOAD_BYTES",
+    "MAX_XML_DEPTH",
+    "MAX_XML_ELEMENTS",
     "MAX_ZIP_MEMBERS",
+    "MAX_ZIP_RATIO",
     "MAX_ZIP_TOTAL_BYTES",
     "OPTIONAL_COLUMNS",
     "TABLE_COLUMNS",
     "Problem",
     "RawReturn",
+    "limit",
     "read_return",
 ]
 
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024  # per uploaded file
 MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed contents of one zip
 MAX_ZIP_MEMBERS = 100
+# A member this much larger unpacked than packed is a zip bomb (real 903 CSVs and sheets pack 3-10 times);
+# only members unpacking to more than 1 MB are judged, so tiny repetitive files pass.
+MAX_ZIP_RATIO = 100
+# Shapes no 903 return has. They are checked before a file is parsed: a 0.9 MB CSV with 100,000 columns
+# otherwise keeps the import worker busy for many minutes.
+MAX_COLUMNS = 200  # per table; the widest 903 table has 16 (see WIDEST_TABLE), extra columns are ignored
+MAX_LINE_BYTES = 100_000  # one CSV line; a 903 row is a few hundred bytes
+MAX_ROWS = 2_000_000  # per table; England's whole return is about 300,000 episodes a year
+MAX_FILES = 30  # files in one upload; a return has at most 11 tables
+MAX_SHEETS = 50  # sheets in one workbook
+MAX_XML_ELEMENTS = 5_000_000
+MAX_XML_DEPTH = 20  # the DfE form nests 5 deep
+MAX_READ_SECONDS = 300  # reading stops with an error after this long (checked between files and tables)
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -83,6 +116,24 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
 }
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"Episodes": ("PL_DISTANCE", "PL_LA", "PL_LOCATION")}
+WIDEST_TABLE = max(len(cols) + len(OPTIONAL_COLUMNS.get(t, ())) for t, cols in TABLE_COLUMNS.items())
+
+
+def limit(name: str) -> int | float:
+    """A reading limit: the Django setting SSDA903_<name> where Django is configured, else this module's
+    constant (so tests and deployments can change one without editing code)."""
+    default = globals()[name]
+    try:
+        from django.conf import settings
+    except ImportError:  # the pipeline is usable without Django
+        return default
+    if not settings.configured:
+        return default
+    return getattr(settings, f"SSDA903_{name}", default)
+
+
+class _TooSlow(Exception):
+    """Reading has used up its time (MAX_READ_SECONDS)."""
 
 
 @dataclass(frozen=True)
@@ -143,13 +194,24 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
+def _n(count: int) -> str:
+    return f"{count:,}"
+
+
 class _Reader:
     def __init__(self) -> None:
         self.result = RawReturn()
+        self.deadline = time.monotonic() + limit("MAX_READ_SECONDS")
+
+    def check_time(self) -> None:
+        """Raise _TooSlow once reading has taken MAX_READ_SECONDS (called between files, tables, records)."""
+        if time.monotonic() > self.deadline:
+            raise _TooSlow
 
     # ---- bytes in ---------------------------------------------------------------------------------------
 
     def add_file(self, name: str, content: bytes | BinaryIO) -> None:
+        self.check_time()
         display = name or "(unnamed file)"
         if isinstance(content, bytes | bytearray | memoryview):
             data = bytes(content)
@@ -226,7 +288,15 @@ class _Reader:
                     _error(f"{name}: the workbook unpacks to more than {_mb(MAX_ZIP_TOTAL_BYTES)}; not read")
                 )
                 return
-            self._xlsx(name, data)
+            bomb = next((i for i in infos if _expands_too_much(i)), None)
+            if bomb is not None:
+                problems.append(_bomb_error(name, bomb))
+                return
+            problem, to_measure = _xlsx_declared_shape(name, zf, infos)
+            if problem is not None:
+                problems.append(problem)
+                return
+            self._xlsx(name, data, to_measure)
             return
         if name.lower().endswith(_XLSX_NAMES):
             problems.append(
@@ -247,16 +317,24 @@ class _Reader:
             and not i.filename.startswith("__MACOSX/")
             and not re.split(r"[\\/]", i.filename)[-1].startswith(".")
         ]
-        if len(members) > MAX_ZIP_MEMBERS:
+        if len(members) > limit("MAX_ZIP_MEMBERS"):
             problems.append(
-                _error(f"{name}: the zip holds {len(members)} files; at most {MAX_ZIP_MEMBERS} are accepted")
+                _error(
+                    f"{name}: the zip holds {_n(len(members))} files; at most {limit('MAX_ZIP_MEMBERS')} are "
+                    "accepted (a 903 return has at most 11 tables)"
+                )
             )
             return
         if not members:
             problems.append(_error(f"{name}: the zip file has no files in it"))
             return
+        bomb = next((i for i in members if _expands_too_much(i)), None)
+        if bomb is not None:
+            problems.append(_bomb_error(name, bomb))
+            return
         budget = MAX_ZIP_TOTAL_BYTES
         for info in members:
+            self.check_time()
             member = info.filename
             parts = re.split(r"[\\/]", member)
             label = f"{name}: {member}"
@@ -308,9 +386,26 @@ class _Reader:
             budget -= len(content)
             self.add_bytes(label, content, top_level=False)
 
-    def _xlsx(self, name: str, data: bytes) -> None:
+    def _xlsx(self, name: str, data: bytes, to_measure: set[str] | None) -> None:
+        """Read every sheet; `to_measure` names the sheets whose true size is checked first (None: all)."""
         problems = self.result.problems
         try:
+            if to_measure is None or to_measure:
+                from python_calamine import CalamineWorkbook
+
+                book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+                for sheet_name in book.sheet_names:
+                    if to_measure is not None and sheet_name not in to_measure:
+                        continue
+                    self.check_time()
+                    # Loads the cells without making Python objects of them.
+                    sheet = book.get_sheet_by_name(sheet_name)
+                    problem = _shape_problem(f"{name}, sheet {sheet_name}", sheet.width, sheet.height - 1)
+                    if problem is not None:
+                        problems.append(problem)
+                        return
+                book.close()
+            self.check_time()
             sheets = pd.read_excel(io.BytesIO(data), engine="calamine", dtype=str, sheet_name=None)
         except Exception as exc:  # calamine raises its own error types for damaged workbooks
             problems.append(_error(f"{name}: the workbook cannot be read ({type(exc).__name__}: {exc})"))
@@ -331,8 +426,43 @@ class _Reader:
         from defusedxml import ElementTree as ET
 
         problems = self.result.problems
+        max_elements, max_depth = limit("MAX_XML_ELEMENTS"), limit("MAX_XML_DEPTH")
+        # A cheap upper bound first: every element has a start tag.
+        if data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!") > 2 * max_elements:
+            problems.append(
+                _error(
+                    f"{name}: the XML has more than {_n(max_elements)} elements; no 903 return has so many"
+                )
+            )
+            return
         try:
-            root = ET.fromstring(data)
+            events = ET.iterparse(io.BytesIO(data), events=("start", "end"))
+            depth = count = 0
+            for event, _ in events:
+                if event == "end":
+                    depth -= 1
+                    continue
+                depth += 1
+                count += 1
+                if depth > max_depth:
+                    problems.append(
+                        _error(
+                            f"{name}: the XML is nested more than {max_depth} elements deep; "
+                            "a 903 return's is 5 deep. Is this the right file?"
+                        )
+                    )
+                    return
+                if count > max_elements:
+                    problems.append(
+                        _error(
+                            f"{name}: the XML has more than {_n(max_elements)} elements; "
+                            "no 903 return has so many"
+                        )
+                    )
+                    return
+                if not count % 100_000:
+                    self.check_time()
+            root = events.root
         except DefusedXmlException as exc:
             problems.append(_error(f"{name}: the XML uses entities or a DTD, which are not accepted ({exc})"))
             return
@@ -344,13 +474,17 @@ class _Reader:
                 _error(f"{name}: the XML's root element is <{root.tag}>; a 903 return's is <EXPSSDA903>")
             )
             return
-        for table, df in _xml_tables(root, problems, name).items():
+        for table, df in _xml_tables(root, problems, name, self.check_time).items():
             self._add_table(f"{name} ({table})", df, first_row=1, strict=True, known=table)
 
     # ---- csv --------------------------------------------------------------------------------------------
 
     def _csv(self, name: str, data: bytes) -> None:
         problems = self.result.problems
+        problem = _csv_shape(name, data)
+        if problem is not None:
+            problems.append(problem)
+            return
         df = None
         for encoding, errors in (("utf-8-sig", "strict"), ("cp1252", "strict"), ("cp1252", "replace")):
             try:
@@ -389,6 +523,10 @@ class _Reader:
         self, label: str, df: pd.DataFrame, *, first_row: int, strict: bool, known: str | None = None
     ) -> None:
         problems = self.result.problems
+        problem = _shape_problem(label, df.shape[1], len(df))
+        if problem is not None:
+            problems.append(problem)
+            return
         df = _clean_frame(df)
         columns = list(df.columns)
         if known is not None:
@@ -421,6 +559,143 @@ class _Reader:
         self.result.tables[table] = df
         self.result.sources[table] = label
         self.result.first_row[table] = first_row
+
+
+def _shape_problem(label: str, columns: int, rows: int) -> Problem | None:
+    """One error for a table wider than MAX_COLUMNS or longer than MAX_ROWS (rows under the column names)."""
+    if columns > limit("MAX_COLUMNS"):
+        return _error(
+            f"{label} has {_n(columns)} columns; a 903 table has at most {WIDEST_TABLE}. Is this the right file?"
+        )
+    if rows > limit("MAX_ROWS"):
+        return _error(
+            f"{label} has {_n(rows)} rows; at most {_n(limit('MAX_ROWS'))} are accepted in one table. "
+            "Is this the right file?"
+        )
+    return None
+
+
+def _csv_shape(name: str, data: bytes) -> Problem | None:
+    """Refuse a CSV with too many columns, too long a line or too many rows, before pandas parses it.
+
+    Counts on the raw bytes (the first line, and every line's length with numpy), so an absurd file is
+    refused in milliseconds. A line break inside a quoted value is counted as a line end: that only makes
+    the counts generous.
+    """
+    newline = b"\n" if b"\n" in data else b"\r"
+    end = data.find(newline)
+    first = data if end < 0 else data[:end]
+    if first.count(b",") + 1 > limit("MAX_COLUMNS"):
+        text = first.removeprefix(_BOM).decode("utf-8", errors="replace")
+        columns = len(next(csv.reader([text]), []))
+        problem = _shape_problem(name, columns, 0)
+        if problem is not None:
+            return problem
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == newline[0])
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    lengths = np.diff(bounds) - 1
+    longest = int(lengths.argmax())
+    max_line = limit("MAX_LINE_BYTES")
+    if lengths[longest] > max_line:
+        return _error(
+            f"{name}: line {_n(longest + 1)} is {_n(int(lengths[longest]))} characters long; a line of a 903 "
+            f"table is at most a few hundred (the limit is {_n(max_line)}). Is this the right file?"
+        )
+    rows = len(ends) - (1 if lengths[-1] == 0 else 0)  # lines after the column names
+    return _shape_problem(name, 0, rows)
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _expands_too_much(info: zipfile.ZipInfo) -> bool:
+    return info.file_size > 1024 * 1024 and info.file_size > limit("MAX_ZIP_RATIO") * max(
+        info.compress_size, 1
+    )
+
+
+def _bomb_error(name: str, info: zipfile.ZipInfo) -> Problem:
+    return _error(
+        f"{name}: {info.filename} unpacks to more than {limit('MAX_ZIP_RATIO')} times its packed size "
+        f"({_n(info.file_size // max(info.compress_size, 1))} times), which no real file does: it was not read"
+    )
+
+
+def _xlsx_sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """{worksheet part ("xl/worksheets/sheet1.xml"): sheet name}, from the workbook and its relationships."""
+    from defusedxml import ElementTree as ET
+
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - the names only make a message clearer
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    out = {}
+    for el in book.iter():
+        if str(el.tag).endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                out[targets[rid]] = el.get("name", "")
+    return out
+
+
+def _xlsx_declared_shape(
+    name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> tuple[Problem | None, set[str] | None]:
+    """Check a workbook's sheets by the size each declares (its <dimension>, in the sheet's first bytes),
+    before any cells are loaded: (problem, names of sheets whose true size must be checked; None = all).
+
+    A declared size counts formatted empty cells too, so a sheet declaring more than MAX_COLUMNS columns
+    or MAX_ROWS rows is only refused here when it declares more cells than any 903 table could fill;
+    otherwise its true size is checked when it is loaded.
+    """
+    parts = [i for i in infos if re.fullmatch(r"xl/worksheets/[^/]+\.xml", i.filename)]
+    if len(parts) > limit("MAX_SHEETS"):
+        return (
+            _error(
+                f"{name}: the workbook has {_n(len(parts))} sheets; at most {limit('MAX_SHEETS')} are accepted "
+                "(a 903 return has at most 11 tables)"
+            ),
+            set(),
+        )
+    max_cells = limit("MAX_ROWS") * WIDEST_TABLE
+    sheet_names: dict[str, str] | None = None
+    suspicious: set[str] | None = set()
+    for info in parts:
+        try:
+            with zf.open(info) as fh:
+                head = fh.read(4096)
+        except (zipfile.BadZipFile, NotImplementedError, OSError, RuntimeError, EOFError):
+            continue  # the workbook reader reports a damaged sheet
+        m = _DIMENSION.search(head)
+        if not m:
+            continue
+        first_col, first_row = _column_number(m[1]), int(m[2])
+        last_col, last_row = (_column_number(m[3]), int(m[4])) if m[3] else (first_col, first_row)
+        columns, rows = last_col - first_col + 1, last_row - first_row  # rows under the column names
+        if columns <= limit("MAX_COLUMNS") and rows <= limit("MAX_ROWS"):
+            continue
+        if sheet_names is None:
+            sheet_names = _xlsx_sheet_names(zf)
+        sheet = sheet_names.get(info.filename)
+        if columns * (rows + 1) > max_cells:
+            return _shape_problem(f"{name}, sheet {sheet or info.filename}", columns, rows), set()
+        if sheet is None or suspicious is None:
+            suspicious = None
+        else:
+            suspicious.add(sheet)
+    return None, suspicious
 
 
 def _clean_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -522,10 +797,12 @@ def _fields(el) -> dict[str, str | None]:
     return out
 
 
-def _xml_tables(root, problems: list[Problem], name: str) -> dict[str, pd.DataFrame]:
+def _xml_tables(root, problems: list[Problem], name: str, check_time=None) -> dict[str, pd.DataFrame]:
     rows: dict[str, list[dict]] = {t: [] for t in TABLE_COLUMNS}
     unknown: set[str] = set()
-    for child in root:
+    for position, child in enumerate(root):
+        if check_time is not None and not position % 1000:
+            check_time()
         if str(child.tag).upper() != "CHILD":
             unknown.add(str(child.tag))
             continue
@@ -576,8 +853,26 @@ def read_return(files: list[tuple[str, bytes | BinaryIO]]) -> RawReturn:
     """Read uploaded files (name, content) into raw 903 tables of strings. Never raises for bad input:
     every problem (empty file, unknown columns, unsafe zip, not a spreadsheet...) is in `.problems`."""
     reader = _Reader()
+    problems = reader.result.problems
     if not files:
-        reader.result.problems.append(_error("No files were uploaded"))
-    for name, content in files:
-        reader.add_file(name, content)
+        problems.append(_error("No files were uploaded"))
+    if len(files) > limit("MAX_FILES"):
+        problems.append(
+            _error(
+                f"{_n(len(files))} files were uploaded; at most {limit('MAX_FILES')} are accepted "
+                "(a 903 return has at most 11 tables). Nothing was read"
+            )
+        )
+        return reader.result
+    try:
+        for name, content in files:
+            reader.add_file(name, content)
+    except _TooSlow:
+        seconds = limit("MAX_READ_SECONDS")
+        problems.append(
+            _error(
+                f"Reading the files took longer than {seconds:,.0f} seconds, so it was stopped and nothing was "
+                "imported. Check that these are the 903 files (a return reads in well under a minute)"
+            )
+        )
     return reader.result
