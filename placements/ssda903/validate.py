@@ -6,13 +6,20 @@ MAX_PROBLEMS of them are kept (then one "and N more" problem says how many were 
 
 Rules (collection year Y runs 1 April Y-1 to 31 March Y):
 
+Collection year (one error, listed first): when the episodes' start and end dates (DECOM, DEC) cluster
+in another collection year (that year holds at least twice as many of them as the stated year, and the
+return has at least WRONG_YEAR_MIN_DATES of them), the return is judged to be for that year: "The
+episodes in these files fall in 2022/23, not 2019/20: did you mean 2023?". The row checks that depend on
+the year (dates after its end, PLACE codes valid only in some years) are then not listed, because every
+row would fail them; the other row checks still are.
 Header (errors): the table is present with its columns; CHILD, SEX and DOB are given; SEX is 1, 2, M,
-F or U; DOB is a real date; each CHILD appears once.
+F or U; DOB is a real date and not after 31 March of Y; each CHILD appears once.
 Episodes (errors): the table is present with its columns and has rows; CHILD, DECOM, RNE, LS, CIN and
 PLACE are given; DECOM and DEC are real dates (DD/MM/YYYY or YYYY-MM-DD); RNE, LS, CIN, PLACE,
 PLACE_PROVIDER and REC are valid codes (case-insensitive; PLACE by collection year: K3 from 2024/25,
 H5 and Z1 up to 2024/25, Z11–Z14 from 2025/26, P2 not for episodes starting on or after 28/10/2023);
 REASON_PLACE_CHANGE, URN and PL_LA (and Header ETHNIC) are not longer than the portal stores; DEC is not before DECOM;
+DECOM is not before the child's DOB (from Header);
 DECOM and DEC are not after 31 March of Y; no two episodes of a child start on the same day; a child's
 episodes do not overlap (an episode's DEC is not after the next episode's DECOM, and an episode with no
 DEC is the child's last); REC X1 only where the child's next episode starts on the DEC; every CHILD is
@@ -31,9 +38,13 @@ import pandas as pd
 from placements.ssda903 import codes
 from placements.ssda903.read import OPTIONAL_COLUMNS, TABLE_COLUMNS, Problem, RawReturn
 
-__all__ = ["MAX_PROBLEMS", "Problem", "parse_dates", "validate_return"]
+__all__ = ["MAX_PROBLEMS", "WRONG_YEAR_MIN_DATES", "Problem", "parse_dates", "validate_return"]
 
 MAX_PROBLEMS = 10_000
+
+# The wrong-collection-year check needs this many episode dates (DECOM and DEC) to judge by: in a smaller
+# return the few row errors say it plainly enough.
+WRONG_YEAR_MIN_DATES = 20
 
 # Longest values the portal stores (placements.models); longer ones are refused rather than cut.
 MAX_LENGTHS = {
@@ -202,7 +213,14 @@ def _lengths(c: _Collector, table: str, df: pd.DataFrame) -> None:
             c.add("error", table, long, col, df[col], f"{col} is too long (at most {limit} characters)")
 
 
-def _header(c: _Collector, raw: RawReturn) -> pd.DataFrame | None:
+def _end_text(year: int) -> str:
+    return f"the end of the {codes.year_label(year)} collection year (31/03/{year})"
+
+
+def _header(
+    c: _Collector, raw: RawReturn, year: int, *, year_checks: bool
+) -> tuple[pd.DataFrame | None, pd.Series | None]:
+    """Check Header; returns the table and its parsed DOBs (None, None when it cannot be checked)."""
     df = raw.tables.get("Header")
     if df is None:
         c.whole(
@@ -210,14 +228,23 @@ def _header(c: _Collector, raw: RawReturn) -> pd.DataFrame | None:
             "Header",
             "The return has no Header table (columns " + ", ".join(TABLE_COLUMNS["Header"]) + ")",
         )
-        return None
+        return None, None
     missing = [col for col in TABLE_COLUMNS["Header"] if col not in df.columns]
     if missing:
         c.whole("error", "Header", f"The Header table is missing column(s) {', '.join(missing)}")
-        return None
+        return None, None
     _required(c, "Header", df, ["CHILD", "SEX", "DOB"])
     _code(c, "Header", df, "SEX", codes.SEX, "SEX")
-    _dates(c, "Header", df, "DOB")
+    dob = _dates(c, "Header", df, "DOB")
+    if year_checks:
+        c.add(
+            "error",
+            "Header",
+            dob > pd.Timestamp(dt.date(year, 3, 31)),
+            "DOB",
+            df["DOB"],
+            "DOB " + _fmt(dob) + f" is after {_end_text(year)}: every child in the return is born by then",
+        )
     _lengths(c, "Header", df)
     dup = df["CHILD"].notna() & df["CHILD"].duplicated(keep="first")
     c.add(
@@ -228,10 +255,10 @@ def _header(c: _Collector, raw: RawReturn) -> pd.DataFrame | None:
         df["CHILD"],
         "CHILD '" + df["CHILD"].astype("str") + "' appears more than once in Header",
     )
-    return df
+    return df, dob
 
 
-def _place(c: _Collector, df: pd.DataFrame, year: int, decom: pd.Series) -> None:
+def _place(c: _Collector, df: pd.DataFrame, year: int, decom: pd.Series, *, year_checks: bool) -> None:
     up = _upper(df, "PLACE")
     valid_now = codes.place_codes(year)
     unknown = up.notna() & ~up.isin(codes.PLACE_ALL)
@@ -244,7 +271,7 @@ def _place(c: _Collector, df: pd.DataFrame, year: int, decom: pd.Series) -> None
         "PLACE '" + df["PLACE"].astype("str") + "' is not a valid placement code",
     )
     wrong_year = up.notna() & up.isin(codes.PLACE_ALL) & ~up.isin(valid_now)
-    if wrong_year.any():
+    if year_checks and wrong_year.any():
         rule = up.map(lambda v: codes.place_rule(v) if isinstance(v, str) else None)
         c.add(
             "error",
@@ -270,7 +297,15 @@ def _place(c: _Collector, df: pd.DataFrame, year: int, decom: pd.Series) -> None
     )
 
 
-def _episodes(c: _Collector, raw: RawReturn, year: int, header: pd.DataFrame | None) -> None:
+def _episodes(
+    c: _Collector,
+    raw: RawReturn,
+    year: int,
+    header: pd.DataFrame | None,
+    dob: pd.Series | None,
+    *,
+    year_checks: bool,
+) -> None:
     df = raw.tables.get("Episodes")
     if df is None:
         c.whole(
@@ -295,7 +330,7 @@ def _episodes(c: _Collector, raw: RawReturn, year: int, header: pd.DataFrame | N
     _code(c, T, df, "CIN", codes.CIN, "category of need (CIN)")
     _code(c, T, df, "PLACE_PROVIDER", codes.PLACE_PROVIDER, "placement provider")
     _code(c, T, df, "REC", codes.REC, "reason episode ceased (REC)")
-    _place(c, df, year, decom)
+    _place(c, df, year, decom, year_checks=year_checks)
     _lengths(c, T, df)
 
     c.add(
@@ -306,10 +341,11 @@ def _episodes(c: _Collector, raw: RawReturn, year: int, header: pd.DataFrame | N
         df["DEC"],
         "DEC " + _fmt(dec) + " is before the episode's start (DECOM " + _fmt(decom) + ")",
     )
-    ref = pd.Timestamp(dt.date(year, 3, 31))
-    end_text = f"the end of the {codes.year_label(year)} collection year (31/03/{year})"
-    c.add("error", T, decom > ref, "DECOM", df["DECOM"], "DECOM " + _fmt(decom) + f" is after {end_text}")
-    c.add("error", T, dec > ref, "DEC", df["DEC"], "DEC " + _fmt(dec) + f" is after {end_text}")
+    if year_checks:
+        ref = pd.Timestamp(dt.date(year, 3, 31))
+        end_text = _end_text(year)
+        c.add("error", T, decom > ref, "DECOM", df["DECOM"], "DECOM " + _fmt(decom) + f" is after {end_text}")
+        c.add("error", T, dec > ref, "DEC", df["DEC"], "DEC " + _fmt(dec) + f" is after {end_text}")
 
     if "PL_DISTANCE" in df.columns:
         dist = pd.to_numeric(df["PL_DISTANCE"], errors="coerce")
@@ -335,9 +371,63 @@ def _episodes(c: _Collector, raw: RawReturn, year: int, header: pd.DataFrame | N
             df["CHILD"],
             "CHILD '" + df["CHILD"].astype("str") + "' has episodes but is not in the Header table",
         )
+        if dob is not None:
+            _before_birth(c, raw, df, decom, header, dob)
 
     _sequence(c, df, decom, dec)
     _postcodes(c, df)
+
+
+def _before_birth(
+    c: _Collector, raw: RawReturn, df: pd.DataFrame, decom: pd.Series, header: pd.DataFrame, dob: pd.Series
+) -> None:
+    """An episode may not start before the child's date of birth (the first Header row of that CHILD)."""
+    first = header["CHILD"].notna() & ~header["CHILD"].duplicated(keep="first")
+    children = header.loc[first, "CHILD"].to_numpy()
+    born = pd.Series(dob[first].to_numpy(), index=children)
+    header_row = pd.Series(header.index[first.to_numpy()] + raw.first_row.get("Header", 2), index=children)
+    child_dob = df["CHILD"].map(born)
+    early = decom.notna() & child_dob.notna() & (decom < child_dob)
+    if not early.any():
+        return
+    rows = df["CHILD"].map(header_row)
+    c.add(
+        "error",
+        "Episodes",
+        early,
+        "DECOM",
+        df["DECOM"],
+        "DECOM "
+        + _fmt(decom)
+        + " is before the child's date of birth (DOB "
+        + _fmt(pd.Series(pd.to_datetime(child_dob), index=df.index))
+        + ", Header row "
+        + rows.astype("Int64").astype("str")
+        + ")",
+    )
+
+
+def _apparent_year(raw: RawReturn, year: int) -> tuple[int, int, int] | None:
+    """(year the episodes fall in, how many of their dates fall in it, how many in `year`) when the
+    episodes' DECOM and DEC dates cluster in a collection year other than the stated one; else None.
+
+    The busiest collection year must hold at least twice as many dates as the stated year. In a real
+    return the year itself holds most of them (episodes that start, end or both in it; those that began
+    earlier add only their DECOM to an earlier year), so a one-year slip either way is caught.
+    """
+    df = raw.tables.get("Episodes")
+    if df is None or not {"DECOM", "DEC"} <= set(df.columns):
+        return None
+    dates = pd.concat([parse_dates(df["DECOM"]), parse_dates(df["DEC"])]).dropna()
+    if len(dates) < WRONG_YEAR_MIN_DATES:
+        return None
+    years = dates.dt.year + (dates.dt.month >= 4).astype(int)  # April onwards belongs to the next year's
+    counts = years.value_counts()
+    busiest = int(counts[counts == counts.max()].index.max())
+    stated = int(counts.get(year, 0))
+    if busiest == year or counts[busiest] < 2 * stated:
+        return None
+    return busiest, int(counts[busiest]), stated
 
 
 def _sequence(c: _Collector, df: pd.DataFrame, decom: pd.Series, dec: pd.Series) -> None:
@@ -474,6 +564,18 @@ def validate_return(raw: RawReturn, collection_year: int) -> list[Problem]:
             "error", None, f"The collection year {collection_year!r} is not a year such as 2024 (for 2023/24)"
         )
         return c.problems()
+    apparent = _apparent_year(raw, collection_year)
+    if apparent is not None:
+        busiest, in_busiest, in_stated = apparent
+        c.whole(
+            "error",
+            "Episodes",
+            f"The episodes in these files fall in {codes.year_label(busiest)}, not "
+            f"{codes.year_label(collection_year)}: did you mean {busiest}? ({in_busiest:,} of the episodes' "
+            f"start and end dates are in {codes.year_label(busiest)}, {in_stated:,} in "
+            f"{codes.year_label(collection_year)}.) The row checks that depend on the collection year are not "
+            "listed: choose the right year and upload the files again.",
+        )
     for table, df in raw.tables.items():
         allowed = set(TABLE_COLUMNS.get(table, ())) | set(OPTIONAL_COLUMNS.get(table, ()))
         extra = [col for col in df.columns if allowed and col not in allowed]
@@ -483,7 +585,8 @@ def validate_return(raw: RawReturn, collection_year: int) -> list[Problem]:
                 table,
                 f"Column(s) {', '.join(extra)} are not part of the {table} table and are ignored",
             )
-    header = _header(c, raw)
-    _episodes(c, raw, collection_year, header)
+    year_checks = apparent is None
+    header, dob = _header(c, raw, collection_year, year_checks=year_checks)
+    _episodes(c, raw, collection_year, header, dob, year_checks=year_checks)
     _uasc(c, raw, header)
     return c.problems()
