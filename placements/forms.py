@@ -4,6 +4,51 @@ from django.conf import settings
 from sufficiency.forms import GovukFormMixin
 from sufficiency.models import LocalAuthority
 
+# The bounds of a collection year (the year ending 31 March), for the upload form and `import_903`.
+FIRST_COLLECTION_YEAR = 2010
+LAST_COLLECTION_YEAR = 2100
+YEAR_MESSAGES = {
+    "required": "Enter the collection year, for example 2020",
+    "invalid": "Collection year must be a year, for example 2020",
+    "min_value": f"Collection year must be {FIRST_COLLECTION_YEAR} or later",
+    "max_value": f"Collection year must be {LAST_COLLECTION_YEAR} or earlier",
+}
+
+
+def collection_year_error(value: int | str | None) -> str | None:
+    """What is wrong with a collection year given as text or a number, or None when it is a year we take."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return YEAR_MESSAGES["required"]
+    if not text.isdigit():
+        return YEAR_MESSAGES["invalid"]
+    year = int(text)
+    if year < FIRST_COLLECTION_YEAR:
+        return YEAR_MESSAGES["min_value"]
+    if year > LAST_COLLECTION_YEAR:
+        return YEAR_MESSAGES["max_value"]
+    return None
+
+
+def upload_size_error(sizes: list[int]) -> str | None:
+    """What is wrong with the total size of a return's files (bytes each), or None when the portal takes it.
+
+    One rule for the browser and the command: the files of one return together may be at most
+    settings.MAX_UPLOAD_BYTES.
+    """
+    total, most = sum(sizes), settings.MAX_UPLOAD_BYTES
+    if total <= most:
+        return None
+    return f"The files are {_size(total)} together: the most the portal takes for one return is {_size(most)}"
+
+
+def _size(size: int) -> str:
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -32,16 +77,11 @@ class ReturnUploadForm(GovukFormMixin, forms.Form):
     )
     collection_year = forms.IntegerField(
         label="Collection year",
-        min_value=2010,
-        max_value=2100,
+        min_value=FIRST_COLLECTION_YEAR,
+        max_value=LAST_COLLECTION_YEAR,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
         help_text="The year the collection ends: for 2019 to 2020 enter 2020.",
-        error_messages={
-            "required": "Enter the collection year, for example 2020",
-            "invalid": "Collection year must be a year, for example 2020",
-            "min_value": "Collection year must be 2010 or later",
-            "max_value": "Collection year must be 2100 or earlier",
-        },
+        error_messages=YEAR_MESSAGES,
     )
     files = MultipleFileField(
         label="Return files",
@@ -59,12 +99,9 @@ class ReturnUploadForm(GovukFormMixin, forms.Form):
 
     def clean_files(self):
         files = self.cleaned_data["files"]
-        total = sum(f.size for f in files)
-        if total > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The files are {total / 1_048_576:.0f} MB together: the most the portal takes is "
-                f"{settings.MAX_UPLOAD_BYTES / 1_048_576:.0f} MB"
-            )
+        too_big = upload_size_error([f.size for f in files])
+        if too_big:
+            raise forms.ValidationError(too_big)
         if any(f.size == 0 for f in files):
             raise forms.ValidationError("A file is empty: " + ", ".join(f.name for f in files if f.size == 0))
         return files

@@ -74,3 +74,61 @@ def test_upload_form_errors(data_admin_client, seeded_core):
     empty = upload(data_admin_client, [("episodes.csv", b"")])
     assert b"A file is empty" in empty.content
     assert ImportJob.objects.count() == 0
+
+
+# ---- the same bounds for the browser and the command --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("40000", "Collection year must be 2100 or earlier"),
+        ("0", "Collection year must be 2010 or later"),
+        ("-1", "Collection year must be a year, for example 2020"),
+        ("abc", "Collection year must be a year, for example 2020"),
+    ],
+)
+def test_import_command_refuses_a_year_out_of_bounds(seeded_core, tmp_path, year, message):
+    from django.core.management import CommandError, call_command
+
+    paths = []
+    for name, content in small_return():
+        (tmp_path / name).write_bytes(content)
+        paths.append(str(tmp_path / name))
+    with pytest.raises(CommandError, match=message):
+        call_command("import_903", "--la", "E10000020", "--year", year, *paths)
+    assert ImportJob.objects.count() == 0
+
+
+@pytest.mark.parametrize("year", ["40000", "0", "2009", "2101"])
+def test_upload_form_refuses_the_same_years(data_admin_client, seeded_core, year):
+    from placements.forms import collection_year_error
+
+    response = upload(data_admin_client, small_return(), year=year)
+    assert response.status_code == 200
+    assert collection_year_error(year) in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_one_size_rule_for_browser_and_command(data_admin_client, seeded_core, settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from placements.forms import upload_size_error
+
+    files = small_return()
+    total = sum(len(content) for _, content in files)
+    settings.MAX_UPLOAD_BYTES = total  # exactly the limit is taken
+    assert upload_size_error([len(content) for _, content in files]) is None
+    settings.MAX_UPLOAD_BYTES = total - 1  # one byte over, across the files together (each is under it)
+    assert all(len(content) < settings.MAX_UPLOAD_BYTES for _, content in files)
+    message = upload_size_error([len(content) for _, content in files])
+    assert message and "together" in message
+    response = upload(data_admin_client, files)
+    assert response.status_code == 200 and message in response.content.decode()
+    paths = []
+    for name, content in files:
+        (tmp_path / name).write_bytes(content)
+        paths.append(str(tmp_path / name))
+    with pytest.raises(CommandError, match="together"):
+        call_command("import_903", "--la", "E10000020", "--year", "2020", *paths)
+    assert ImportJob.objects.count() == 0

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from placements.forms import collection_year_error, upload_size_error
 from placements.models import ImportJob
 from placements.services import import_job_create, import_job_run
 from sufficiency.models import LocalAuthority
@@ -12,16 +13,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--la", required=True, help="ONS code of the authority, e.g. E10000020")
-        parser.add_argument("--year", required=True, type=int, help="Collection year, e.g. 2020 for 2019/20")
+        parser.add_argument("--year", required=True, help="Collection year, e.g. 2020 for 2019/20")
         parser.add_argument("files", nargs="+", type=Path)
 
     def handle(self, *args, la, year, files, **options):
+        year_error = collection_year_error(year)
+        if year_error:
+            raise CommandError(f"{year_error} (--year {year})")
+        year = int(year)
         authority = LocalAuthority.objects.filter(code=la).first()
         if authority is None:
             raise CommandError(f"No authority with code {la}")
         for path in files:
             if not path.is_file():
                 raise CommandError(f"No such file: {path}")
+        too_big = upload_size_error([p.stat().st_size for p in files])
+        if too_big:
+            raise CommandError(f"{too_big}; nothing was imported.")
         uploads = [(p.name, p.read_bytes()) for p in files]
         job = import_job_run(import_job_create(la=authority, collection_year=year, uploads=uploads))
         for problem in job.problems.all():
