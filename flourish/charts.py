@@ -3,11 +3,11 @@ for the PDF report (WeasyPrint cannot run plotly.js). Pure functions over `asses
 
 from __future__ import annotations
 
-import csv
 import io
 from html import escape
 
 from flourish.assess import Point
+from sufficiency import csvsafe
 
 # Okabe–Ito palette as in placements.charts; every series also differs by dash and marker.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
@@ -101,7 +101,7 @@ def table_csv(points: list[Point], *, target=None) -> str:
     """The table as CSV text (period, each series, provisional)."""
     data = table(points, target=target)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(["period", *data["columns"], "provisional"])
     for row in data["rows"]:
         writer.writerow(

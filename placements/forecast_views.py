@@ -4,7 +4,6 @@ asks for a run (placements.forecast_services), which a background task computes.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from urllib.parse import urlencode
@@ -22,6 +21,8 @@ from placements.forecast_forms import CapacityForm, ForecastChoiceForm, Scenario
 from placements.forecast_selectors import forecast_data_span, forecast_default_window, forecast_run_find
 from placements.forecast_services import forecast_run_request
 from placements.models import Capacity, ForecastRun, ForecastScenario, Return, UnitCost
+from sufficiency import csvsafe
+from sufficiency.access import authority_for_request
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, has_role
 
@@ -46,15 +47,10 @@ def _visible(user):
 
 def _chosen_la(request, code: str | None = None) -> LocalAuthority:
     """?la=CODE if the user may see it (403) and it exists (404); else the first visible one with returns."""
-    visible = _visible(request.user)
-    code = code or request.GET.get("la")
-    if code:
-        la = LocalAuthority.objects.filter(code=code).first()
-        if la is None:
-            raise Http404("No such authority")
-        if not visible.filter(pk=la.pk).exists():
-            raise PermissionDenied
+    la = authority_for_request(request, code or None)
+    if la is not None:
         return la
+    visible = _visible(request.user)
     with_returns = visible.filter(returns__state=Return.State.CURRENT).distinct().first()
     la = with_returns or visible.first()
     if la is None:
@@ -215,7 +211,7 @@ def forecast_run_status(request, pk: int):
 def _csv_response(table: dict, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow([name for name, _ in table["columns"]])
     for row in table["rows"]:
         writer.writerow(["" if v is None else v for v in row])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.conf import settings
@@ -13,6 +12,8 @@ from django.views.decorators.http import require_GET
 
 from placements import measures, selectors
 from placements.charts import CHARTS_BY_ID
+from sufficiency import csvsafe
+from sufficiency.access import authority_for_request, visible_authorities
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import DATA_ADMIN, has_role
 from sufficiency.templatetags.portal_format import plain_number
@@ -20,15 +21,10 @@ from sufficiency.templatetags.portal_format import plain_number
 
 def _chosen_la(request) -> LocalAuthority:
     """The authority asked for (?la=CODE), else Norfolk, else the first with data; 403 if not granted."""
-    visible = LocalAuthority.objects.visible_to(request.user)
-    code = request.GET.get("la")
-    if code:
-        la = LocalAuthority.objects.filter(code=code).select_related("region").first()
-        if la is None:
-            raise Http404("No such authority")
-        if not visible.filter(pk=la.pk).exists():
-            raise PermissionDenied
+    la = authority_for_request(request)
+    if la is not None:
         return la
+    visible = visible_authorities(request.user)
     la = visible.filter(code=settings.DEFAULT_LA_CODE).select_related("region").first()
     if la is None:
         la = selectors.las_with_data(request.user).select_related("region").first()
@@ -74,7 +70,7 @@ def chart_csv(request, chart_id: str):
     data, chart = _chart(request, chart_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{data["la"].code}-{chart_id}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     table = chart["table"]
     writer.writerow(["year", *table["columns"]])
     for row in table["rows"]:
@@ -170,7 +166,7 @@ def measures_csv(request):
     la, rows = _download_rows(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{la.code}-measures.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(DOWNLOAD_COLUMNS)
     for row in rows:
         writer.writerow([plain_number(row[c]) if c == "value" else row[c] for c in DOWNLOAD_COLUMNS])
@@ -220,7 +216,7 @@ def comparators_template_csv(request):
     codes = [code for spec in CHARTS_BY_ID.values() if spec.comparators for code in spec.measures]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{la.code}-comparators-template.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(["area_code", "year", "measure", "value", "source_document", "source_section", "note"])
     for year in years:
         for code in codes:
