@@ -227,3 +227,28 @@ def test_import_page_groups_problems_by_kind(data_admin_client, seeded_core):
     assert "Z4Z4" in content and "Z5Z5" not in content  # only the first five rows on the page
     csv_text = data_admin_client.get(reverse("data:import_problems_csv", args=[job.pk])).content.decode()
     assert all(value in csv_text for value in bad_places)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+44 1603 000000", "'+44 1603 000000"),
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-5", "-5"),  # a number written as text stays a number
+        ("+2.5", "+2.5"),
+        ("-inf", "'-inf"),
+        (-5, -5),
+        (2.5, 2.5),
+        (None, None),
+        ("C1", "C1"),
+        ("", ""),
+    ],
+)
+def test_safe_cell(value, expected):
+    from sufficiency.csvsafe import safe_cell
+
+    assert safe_cell(value) == expected
