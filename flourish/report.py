@@ -7,14 +7,12 @@ and kaleido needs a browser process per image); each chart is followed by its nu
 from __future__ import annotations
 
 import io
-import logging
 
 import xlsxwriter
 from django.utils.safestring import mark_safe
 
 from flourish import charts, selectors
-
-logger = logging.getLogger(__name__)
+from sufficiency.pdf import render_pdf
 
 
 def _groups(data: dict):
@@ -117,15 +115,7 @@ def report_xlsx(data: dict, values) -> bytes:
     return out.getvalue()
 
 
-def report_pdf(html: str, *, css: str = "") -> bytes | None:
-    """Render the report HTML to PDF with WeasyPrint; None when WeasyPrint cannot run here."""
-    try:
-        from weasyprint import CSS, HTML
-
-        # The HTML links to nothing outside itself (charts are inline SVG), so nothing is fetched.
-        return HTML(string=html, base_url="about:blank").write_pdf(
-            stylesheets=[CSS(string=css)] if css else None
-        )
-    except Exception:  # WeasyPrint needs system libraries (pango); the printable page still works
-        logger.exception("FLOURISH report PDF could not be made")
-        return None
+def report_pdf(html: str, *, css: str = "", title: str | None = None) -> bytes | None:
+    """The report as a tagged PDF (title from `title` or the HTML's <title>); None when WeasyPrint cannot
+    run here."""
+    return render_pdf(html, title=title, css=css)

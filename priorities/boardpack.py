@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import logging
 import re
 
 import xlsxwriter
 
-logger = logging.getLogger(__name__)
+from sufficiency.pdf import render_pdf
 
 HEADERS = [
     "Priority",
@@ -135,13 +134,7 @@ def _summary_value(item: dict, column: int, statuses: list[str]) -> int:
     return fixed[column] if column < len(fixed) else item["status"][statuses[column - len(fixed)]]
 
 
-def board_pack_pdf(html: str, *, base_url: str, css: str = "") -> bytes | None:
-    """Render the board pack HTML to PDF with WeasyPrint; None when WeasyPrint cannot run here."""
-    try:
-        from weasyprint import CSS, HTML
-
-        # The HTML links to nothing outside itself, so WeasyPrint never fetches from this server.
-        return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(string=css)] if css else None)
-    except Exception:  # WeasyPrint needs system libraries (pango); the printable page still works
-        logger.exception("Board pack PDF could not be made")
-        return None
+def board_pack_pdf(html: str, *, base_url: str, css: str = "", title: str | None = None) -> bytes | None:
+    """The board pack as a tagged PDF (title from `title` or the HTML's <title>); None when WeasyPrint
+    cannot run here."""
+    return render_pdf(html, title=title, css=css, base_url=base_url)
