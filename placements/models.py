@@ -12,6 +12,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from sufficiency.models import LocalAuthority
+from sufficiency.sources import source_citation
 
 
 class ReturnQuerySet(models.QuerySet):
@@ -284,7 +285,7 @@ class SourcedFigure:
     @property
     def source_label(self) -> str:
         if self.source == FigureSource.SEED:
-            return f"Stated in seed document {self.source_document}, line {self.source_line}"
+            return f"Published in {source_citation(self.source_document, self.source_line)}"
         who = (
             self.entered_by.get_full_name() or self.entered_by.username if self.entered_by else "a data admin"
         )
