@@ -12,6 +12,7 @@ import xlsxwriter
 from django.utils.safestring import mark_safe
 
 from flourish import charts, selectors
+from sufficiency.sources import plain, reader_text
 from sufficiency.pdf import render_pdf
 
 
@@ -77,19 +78,19 @@ def report_xlsx(data: dict, values) -> bytes:
 
     sheet = book.add_worksheet("All values")
     cols = [
-        "measure_code",
-        "measure",
-        "area_of_framework",
-        "period",
-        "period_end",
-        "area",
-        "value",
-        "provisional",
-        "note",
+        "Measure code",
+        "Measure",
+        "Framework area",
+        "Period",
+        "Period end",
+        "Area",
+        "Value",
+        "Provisional",
+        "Note",
         "England",
         "Region",
         "Statistical neighbour average",
-        "entered_by",
+        "Entered by",
     ]
     for c, text in enumerate(cols):
         sheet.write(0, c, text, head)
@@ -104,7 +105,7 @@ def report_xlsx(data: dict, values) -> bytes:
         sheet.write(r, 5, v.area)
         sheet.write_number(r, 6, v.value)
         sheet.write(r, 7, "yes" if v.provisional else "no")
-        sheet.write(r, 8, v.note)
+        sheet.write(r, 8, plain(reader_text(v.note)))
         for c, x in ((9, v.england), (10, v.region), (11, v.sn_average)):
             if x is not None:
                 sheet.write_number(r, c, x)

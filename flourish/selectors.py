@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from flourish.assess import Point, applicable_target, assess, count_by_status
 from flourish.models import ActionLink, Commentary, ImpactArea, Measure, MeasureValue, Outcome
 from flourish.periods import sort_key
+from sufficiency.sources import source_citation
 
 HOME_AREA = "Norfolk"
 HOME_LA_CODE = "E10000020"
@@ -54,16 +55,24 @@ class _PlacementsReader:
         points = []
         for row in rows:
             y = row["year"]
+            note, reference = f"Computed from the imported SSDA903 returns, year ending 31 March {y}.", ""
+            if row["source"] != "computed":
+                # A published figure keeps its own note: it says when a figure is in-year or monthly
+                # rather than a year ending 31 March, so the page never implies otherwise.
+                published = (comp.get("published", {}).get(code, {}).get(y) or [{}])[0]
+                note = published.get("note") or f"Published figure for the year ending 31 March {y}."
+                reference = source_citation(published.get("document", ""), published.get("section", ""))
             points.append(
                 Point(
                     period=f"{y - 1}/{str(y)[-2:]}",
                     period_end=date(y, 3, 31),
                     value=row["value"],
-                    note=f"From the placements app ({row['source']}), year ending 31 March {y}.",
+                    note=note,
                     england=comp.get("england", {}).get(code, {}).get(y),
                     region=comp.get("region", {}).get(code, {}).get(y),
                     sn_average=comp.get("sn_average", {}).get(code, {}).get(y),
                     source="placements",
+                    reference=reference,
                 )
             )
         return points
