@@ -12,8 +12,8 @@ import xlsxwriter
 from django.utils.safestring import mark_safe
 
 from flourish import charts, selectors
-from sufficiency.sources import plain, reader_text
 from sufficiency.pdf import render_pdf
+from sufficiency.sources import plain, reader_text
 
 
 def _groups(data: dict):
