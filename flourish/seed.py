@@ -177,6 +177,20 @@ def _measure_fields(row: dict, areas: dict[str, ImpactArea]) -> dict:
     }
 
 
+def _move_period(measure: Measure, v: dict, key: tuple[str, str]) -> bool:
+    """Move a value the seed once held under another period (`moved_from`, a corrected period) to
+    its corrected period, with the fixture's note; True when moved. A value changed in the portal
+    since (a different number) stays where it is."""
+    old = v.get("moved_from")
+    row = measure.values.filter(period=old, area=key[1], value=v["value"]).first() if old else None
+    if row is None:
+        return False
+    row.period, row.period_end, row.note = key[0], period_end(key[0]), v.get("note", row.note)
+    row._change_reason = f"Period corrected from {old} to {key[0]} (as the source document gives it)"
+    row.save()
+    return True
+
+
 @transaction.atomic
 def load_measures(data: dict) -> dict[str, int]:
     """The measures register and its values; returns counts created."""
@@ -208,6 +222,9 @@ def load_measures(data: dict) -> dict[str, int]:
                 continue
             key = (str(v["period"]), v.get("area") or "Norfolk")
             if key in have:
+                continue
+            if _move_period(measure, v, key):
+                have.add(key)
                 continue
             comparators = v.get("comparators") or {}
             MeasureValue.objects.create(

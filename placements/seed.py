@@ -3,12 +3,13 @@ synthetic demo authority ("Demo County", code Z99999999) whose generated returns
 dashboards have computed figures on first run. Nothing synthetic is ever stored under a real authority.
 """
 
+import csv
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
 
-from placements.models import Population, Return
+from placements.models import MeasureValue, Population, Return
 from placements.services import comparators_load, import_job_create, import_job_run, published_load
 from sufficiency.models import LocalAuthority
 
@@ -52,14 +53,35 @@ def load_demo_returns(
     return f"demo returns imported for {outcomes[0]}–{outcomes[-1]}"
 
 
+def prune_moved_figures(path: Path, *, area_column: str, sources: list[str]) -> int:
+    """Delete stored figures of the fixture's documents that the fixture no longer holds under that
+    year (a period corrected in the fixture, e.g. a report's in-year figure moved to the report's
+    year), so a re-seeded database does not show the figure twice. Returns how many were deleted."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    held = {(r[area_column], int(r["year"]), r["measure"], r["source_document"]) for r in rows}
+    documents = {r["source_document"] for r in rows if r["source_document"]}
+    stale = [
+        pk
+        for pk, code, year, measure, document in MeasureValue.objects.filter(
+            source__in=sources, source_document__in=documents
+        ).values_list("pk", "la__code", "year", "measure", "source_document")
+        if (code, year, measure, document) not in held
+    ]
+    MeasureValue.objects.filter(pk__in=stale).delete()
+    return len(stale)
+
+
 def load_seed(*, synthetic: bool = True) -> str:
     parts = []
     published = FIXTURES / "published_measures.csv"
     if published.exists():
         parts.append(f"{published_load(published)} published figures")
+        prune_moved_figures(published, area_column="la_code", sources=[MeasureValue.Source.PUBLISHED])
     comparators = FIXTURES / "comparators.csv"
     if comparators.exists():
         parts.append(f"{comparators_load(comparators)} comparator figures")
+        prune_moved_figures(comparators, area_column="area_code", sources=[MeasureValue.Source.COMPARATOR])
     if synthetic:
         parts.append(load_demo_returns())
     from placements.forecast_seed import load_forecast_seed
