@@ -158,3 +158,39 @@ def test_the_same_figure_holds_the_same_period_in_placements_and_flourish():
     for code, period, published_code, year in pairs:
         end = period_end(str(period))
         assert date(year - 1, 3, 31) < end <= date(year, 3, 31), (code, period, published_code, year)
+
+
+@pytest.mark.django_db
+def test_reseeding_moves_a_figure_held_under_its_old_period(seeded_core, tmp_path):
+    """A database seeded before the correction holds 11.9% under 2020 and 96% under '2020': seeding
+    again leaves each figure once, under its corrected period, with the corrected note."""
+    from flourish.models import MeasureValue as FlourishValue
+    from flourish.seed import load_seed as load_flourish
+    from placements.models import MeasureValue
+    from placements.seed import load_seed as load_placements
+    from sufficiency.models import LocalAuthority
+
+    norfolk = LocalAuthority.objects.get(code="E10000020")
+    MeasureValue.objects.create(
+        la=norfolk,
+        year=2020,
+        measure="distance_over_20_pct",
+        value=11.9,
+        source=MeasureValue.Source.PUBLISHED,
+        source_document="004_22bfac70eab5605e.txt",
+    )
+    load_flourish()
+    moved = FlourishValue.objects.get(measure__code="cla_seen_within_timescales_pct")
+    moved.period, moved.note = "2020", "old"
+    moved.save()
+
+    load_placements(synthetic=False)
+    load_flourish()
+
+    held = MeasureValue.objects.filter(la=norfolk, measure="distance_over_20_pct", source="published")
+    assert [(v.year, v.value) for v in held] == [(2021, 11.9)]
+    assert "not a year ending 31 March" in held[0].note
+    values = FlourishValue.objects.filter(measure__code="cla_seen_within_timescales_pct")
+    assert [(v.period, v.value) for v in values] == [("2020/21", 96)]
+    assert values[0].period_end == date(2021, 3, 31)
+    assert "not a year ending 31 March" in values[0].note
