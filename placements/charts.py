@@ -154,7 +154,7 @@ X_SPACE = 45
 PLOT_HEIGHT = 300
 LEGEND_FONT = 13
 # Characters of a legend entry per line at the desktop width; charts.js re-wraps for the real width.
-LEGEND_CHARS = 110
+LEGEND_CHARS = 100
 
 
 def legend_below(layout: dict, names: list[str], *, x_title: bool = False, title: str = "") -> dict:
@@ -177,7 +177,6 @@ def legend_below(layout: dict, names: list[str], *, x_title: bool = False, title
     legend = {
         "orientation": "v",
         "x": 0,
-        "xref": "container",
         "xanchor": "left",
         "y": -x_space / PLOT_HEIGHT,
         "yanchor": "top",

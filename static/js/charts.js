@@ -1,3 +1,22 @@
+// "Show as table" becomes "Hide table" while a chart's table view (a GOV.UK details) is open; the summary's
+// aria-expanded is kept in step. Any visually hidden words after the label (the chart's name) stay.
+(function () {
+  "use strict";
+  var SHOW = "Show as table", HIDE = "Hide table";
+  Array.prototype.forEach.call(document.querySelectorAll("details.govuk-details"), function (details) {
+    var summary = details.querySelector("summary");
+    var label = summary && summary.querySelector(".govuk-details__summary-text");
+    var text = label && label.firstChild;
+    if (!text || text.nodeType !== 3 || text.nodeValue.trim() !== SHOW) return;
+    function sync() {
+      text.nodeValue = details.open ? HIDE : SHOW;
+      summary.setAttribute("aria-expanded", details.open ? "true" : "false");
+    }
+    details.addEventListener("toggle", sync);
+    sync();
+  });
+})();
+
 // Draw every chart on the page: <div class="app-chart" data-figure-id="ID"> + a json_script with that ID.
 (function () {
   "use strict";
@@ -5,11 +24,18 @@
   // A legend under the plot (layout.meta.legend_below, set by placements/charts.py legend_below): wrap each
   // name to the chart's width and grow the figure by the legend's height, so at phone width every entry
   // is shown whole and neither the plot nor the axis title covers it.
-  function wrap(text, max) {
+  var canvas = document.createElement("canvas").getContext("2d");
+  function textWidth(text, size) {
+    canvas.font = size + "px Arial, sans-serif";
+    return canvas.measureText(text).width;
+  }
+
+  function wrap(text, maxWidth, size) {
     var lines = [], line = "";
     String(text).split(" ").forEach(function (word) {
-      if (line && (line + " " + word).length > max) { lines.push(line); line = word; }
-      else { line = line ? line + " " + word : word; }
+      var longer = line ? line + " " + word : word;
+      if (line && textWidth(longer, size) > maxWidth) { lines.push(line); line = word; }
+      else { line = longer; }
     });
     if (line) lines.push(line);
     return lines.length ? lines : [""];
@@ -21,30 +47,46 @@
     var layout = JSON.parse(JSON.stringify(figure.layout));
     var data = figure.data.map(function (trace) { return Object.assign({}, trace); });
     var narrow = width < 600;
-    var chars = Math.max(18, Math.floor((width - 40) / 7.4));
+    var size = (layout.legend && layout.legend.font && layout.legend.font.size) || 13;
+    // The room for a name: the plot's width less the legend's symbol (about 40px); a legend wider than
+    // the plot pushes the plot's margins until nothing is left of it.
+    var margin = layout.margin || {};
+    var room = Math.max(120, width - (margin.l || 60) - 10 - (margin.r || 20) - 45);
     var lines = 0, entries = 0;
     data.forEach(function (trace) {
       if (trace.showlegend === false || !trace.name) return;
-      var wrapped = wrap(trace.name, chars);
+      var wrapped = wrap(trace.name, room, size);
       trace.name = wrapped.join("<br>");
       lines += wrapped.length;
       entries += 1;
     });
     if (layout.legend && layout.legend.title && layout.legend.title.text) {
-      var title = wrap(layout.legend.title.text, chars);
+      var title = wrap(layout.legend.title.text, room + 35, size);
       layout.legend.title.text = title.join("<br>");
       lines += title.length;
     }
     var plotHeight = narrow ? Math.round(meta.plot_height * 0.85) : meta.plot_height;
-    // Category labels turn at phone width and need more room above the legend.
-    var xSpace = meta.x_space + (narrow ? 30 : 0);
+    // Category labels turn upright when they do not fit side by side, and then need their length in
+    // height between the plot and the legend (plus the axis title's line, when there is one).
+    var xSpace = meta.x_space;
+    var axis = layout.xaxis || {};
+    if (axis.type === "category") {
+      var labels = axis.categoryarray || [];
+      if (!labels.length) {
+        data.forEach(function (trace) { (trace.x || []).forEach(function (x) { if (labels.indexOf(x) < 0) labels.push(x); }); });
+      }
+      var longest = 0, total = 0;
+      labels.forEach(function (label) { var w = textWidth(String(label), 12); total += w + 12; longest = Math.max(longest, w); });
+      var plotWidth = width - (margin.l || 60) - 10 - (margin.r || 20);
+      if (total > plotWidth) {
+        axis.tickangle = -90;
+        xSpace = Math.max(xSpace, Math.ceil(longest) + 16 + (meta.x_space - 45));
+      }
+    }
     var legendHeight = lines * 19 + entries * 4 + 16;
     layout.margin = Object.assign({}, layout.margin, { b: xSpace + legendHeight });
     layout.height = (layout.margin.t || 0) + plotHeight + xSpace + legendHeight;
     layout.legend = Object.assign({}, layout.legend, { y: -xSpace / plotHeight });
-    if (narrow && layout.xaxis && layout.xaxis.type === "category" && (layout.xaxis.categoryarray || []).length > 3) {
-      layout.xaxis.tickangle = -90;  // upright labels, none cut off at the edge
-    }
     return { data: data, layout: layout };
   }
 
