@@ -23,9 +23,17 @@ SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if (DEBUG or TESTING) els
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
-# Keyed hash for pseudonymising CHILD ids and postcodes in 903 data. Separate from SECRET_KEY so the
-# session key can be rotated without breaking the link of a child across years.
-PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default=SECRET_KEY)
+# Keyed hash for pseudonymising CHILD ids and postcodes in 903 data. Its own secret, never SECRET_KEY: the
+# session key can be rotated without breaking the link of a child across years, and a leaked or public
+# key would let anyone reverse the hashes by trying every possible id (README: "Pseudonym key").
+_DEV_PSEUDONYM_KEY = "development-only-pseudonym-key-do-not-use-with-real-data"
+PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default=_DEV_PSEUDONYM_KEY if (DEBUG or TESTING) else "")
+if not PSEUDONYM_KEY:
+    raise ImproperlyConfigured("PSEUDONYM_KEY must be set when DEBUG is off (a secret of its own).")
+if PSEUDONYM_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("PSEUDONYM_KEY must differ from SECRET_KEY.")
+if not (DEBUG or TESTING) and (PSEUDONYM_KEY == _DEV_PSEUDONYM_KEY or len(PSEUDONYM_KEY) < 32):
+    raise ImproperlyConfigured("PSEUDONYM_KEY must be a random secret of at least 32 characters.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -193,6 +201,18 @@ TASKS = {
         ),
     }
 }
+
+# Import jobs: a running job renews its lease (heartbeat) at least every quarter of the lease; a job
+# whose lease has lapsed is dead (worker killed) and is marked failed. A job also stops itself once it
+# has run for IMPORT_JOB_MAX_SECONDS. A queued job nobody started within IMPORT_JOB_QUEUE_MAX_SECONDS
+# (the worker is down or the task was lost) is marked failed too.
+IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=60)
+IMPORT_JOB_MAX_SECONDS = env.int("IMPORT_JOB_MAX_SECONDS", default=30 * 60)
+IMPORT_JOB_QUEUE_MAX_SECONDS = env.int("IMPORT_JOB_QUEUE_MAX_SECONDS", default=24 * 60 * 60)
+# Import error reports hold raw CHILD ids and dates of birth: removed this many days after the import.
+IMPORT_PROBLEM_RETENTION_DAYS = env.int("IMPORT_PROBLEM_RETENTION_DAYS", default=30)
+# A forecast run still running after this long (its worker died) is marked failed.
+FORECAST_RUN_MAX_SECONDS = env.int("FORECAST_RUN_MAX_SECONDS", default=15 * 60)
 
 # Content security policy: nothing from outside the site, no inline script or style.
 CONTENT_SECURITY_POLICY = {

@@ -85,6 +85,7 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
         "DEBUG": "false",
         "TESTING": "false",
         "SECRET_KEY": "x" * 30 + "production-like-secret-key-value-1234567890",
+        "PSEUDONYM_KEY": "p" * 30 + "production-like-pseudonym-key-1234567890",
         "ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
