@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from placements.forecast.results import forecast_compute
@@ -50,6 +52,7 @@ def forecast_run_request(
         raise ValueError(f"the horizon must be 1 to {MAX_HORIZON} months")
     if ref_start >= ref_end:
         raise ValueError("the reference window must start before it ends")
+    forecast_runs_expire_stale()  # a run whose worker died must not stand in for a new one
     existing = forecast_run_find(
         la=la, ref_start=ref_start, ref_end=ref_end, horizon_months=horizon_months, scenario=scenario
     )
@@ -70,11 +73,47 @@ def forecast_run_request(
     return run, True
 
 
+STOPPED_MESSAGE = "The forecast stopped before it finished (the background worker stopped). Run it again."
+NEVER_STARTED_MESSAGE = "The forecast never started (the background worker was not running). Run it again."
+
+
+def forecast_runs_expire_stale() -> int:
+    """Mark forecast runs whose worker died as failed, so no page waits for them and a new run can start.
+
+    Dead: RUNNING with a lease (`heartbeat_at`) older than IMPORT_JOB_LEASE_SECONDS or started more than
+    FORECAST_RUN_MAX_SECONDS ago, or QUEUED for longer than IMPORT_JOB_QUEUE_MAX_SECONDS. A failed run's
+    results are never shown. Returns how many runs were marked failed.
+    """
+    now = timezone.now()
+    lapsed = now - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+    running = ForecastRun.objects.filter(status=ForecastRun.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=lapsed)
+        | Q(heartbeat_at__isnull=True, started_at__lt=lapsed)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
+        | Q(started_at__lt=now - timedelta(seconds=settings.FORECAST_RUN_MAX_SECONDS))
+    )
+    queued = ForecastRun.objects.filter(
+        status=ForecastRun.Status.QUEUED,
+        created_at__lt=now - timedelta(seconds=settings.IMPORT_JOB_QUEUE_MAX_SECONDS),
+    )
+    failed = running.update(
+        status=ForecastRun.Status.FAILED, error=STOPPED_MESSAGE, results={}, finished_at=now
+    )
+    failed += queued.update(status=ForecastRun.Status.FAILED, error=NEVER_STARTED_MESSAGE, finished_at=now)
+    return failed
+
+
 def forecast_run_execute(run: ForecastRun) -> ForecastRun:
-    """Read the authority's episodes, compute, store. A failure is recorded on the run, not raised."""
+    """Read the authority's episodes, compute, store. A failure is recorded on the run, not raised.
+
+    The run holds a lease while it computes (renewed by a heartbeat thread); if its worker is killed,
+    `forecast_runs_expire_stale` marks it failed.
+    """
+    from placements.services import heartbeat
+
     run.status = ForecastRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "started_at", "heartbeat_at"])
     t0 = time.perf_counter()
     try:
         span = forecast_data_span(la=run.la)
@@ -82,18 +121,19 @@ def forecast_run_execute(run: ForecastRun) -> ForecastRun:
             raise ValueError(f"No SSDA903 returns are imported for {run.la}.")
         episodes, header = forecast_frames(la=run.la)
         scenario = run.scenario
-        run.results = forecast_compute(
-            episodes,
-            header,
-            ref_start=run.ref_start,
-            ref_end=run.ref_end,
-            horizon_months=run.horizon_months,
-            unit_costs=unit_cost_rows(la=run.la),
-            scenario_name=scenario.name if scenario else None,
-            scenario_specs=list(scenario.adjustments) if scenario else None,
-            data_start=span[0],
-            data_end=span[1],
-        )
+        with heartbeat(ForecastRun, run.pk):
+            run.results = forecast_compute(
+                episodes,
+                header,
+                ref_start=run.ref_start,
+                ref_end=run.ref_end,
+                horizon_months=run.horizon_months,
+                unit_costs=unit_cost_rows(la=run.la),
+                scenario_name=scenario.name if scenario else None,
+                scenario_specs=list(scenario.adjustments) if scenario else None,
+                data_start=span[0],
+                data_end=span[1],
+            )
         run.status = ForecastRun.Status.SUCCEEDED
         run.error = ""
     except Exception as exc:  # recorded on the run so the page can say what went wrong

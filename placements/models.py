@@ -151,9 +151,16 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     upload_dir = models.CharField(max_length=300, blank=True, help_text="Where the files wait for the worker")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Renewed while the job runs; a lapsed lease means the worker died"
+    )
+    problems_removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the error report was removed (kept for a set number of days)"
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="import_job_status_heartbeat")]
 
     def __str__(self) -> str:
         return f"Import of {self.la} {self.collection_year} ({self.get_status_display()})"
@@ -161,6 +168,17 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def report_removed_note(self) -> str:
+        """What the job page says once the error report has been removed (it held children's data)."""
+        if self.problems_removed_at is None:
+            return ""
+        days = settings.IMPORT_PROBLEM_RETENTION_DAYS
+        return (
+            f"The list of problems was removed on {self.problems_removed_at:%-d %B %Y}: error reports hold "
+            f"children's details and are kept for {days} day{'s' if days != 1 else ''} after an import."
+        )
 
 
 class ImportProblem(models.Model):
@@ -438,6 +456,9 @@ class ForecastRun(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Renewed while the run computes; a lapsed lease means the worker died"
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)

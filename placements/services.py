@@ -1,6 +1,13 @@
 """Writes for the placements app: importing returns, recomputing measures, loading reference figures.
 
 The upload view, the `import_903` command and the background task all call `import_job_run`.
+
+Crash safety: a job holds a lease (`heartbeat_at`, renewed by every progress update and by a heartbeat
+thread during long steps). `import_jobs_expire_stale` marks a job whose lease has lapsed (its worker was
+killed) as failed, and deletes its uploaded files and any half-written (STAGING) or replaced
+(SUPERSEDED) return rows. A return becomes current in the same transaction that replaces the measures
+computed from it, so the measures always match the current returns. `import_data_purge` (the
+`purge_import_data` command, run daily) also removes error reports past their retention period.
 """
 
 from __future__ import annotations
@@ -9,14 +16,21 @@ import csv
 import hashlib
 import io
 import logging
+import re
 import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from placements import measures
@@ -27,6 +41,61 @@ from sufficiency.models import LocalAuthority
 logger = logging.getLogger(__name__)
 
 MEASURES_GENERATION_KEY = "placements:measures-generation"
+
+# What a data admin reads when an import did not finish (job.stage and job.summary["error"]).
+STOPPED_MESSAGE = "The import stopped before it finished; nothing was changed. Start it again."
+NEVER_STARTED_MESSAGE = (
+    "The import never started (the background worker was not running); nothing was changed. Start it again."
+)
+TOO_LONG_MESSAGE = (
+    "The import took longer than the {minutes} minutes allowed and was stopped; nothing was changed. "
+    "Start it again, and ask for help if it happens again."
+)
+
+
+class ImportStopped(Exception):
+    """The job must stop: it ran past its time limit, or it was given up as dead while it ran."""
+
+
+def imports_folder() -> Path:
+    """Where uploaded files wait for the worker (one folder per job, named by the job's id)."""
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+# ---- leases --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def heartbeat(model, pk) -> Iterator[None]:
+    """Renew a running job's lease (`heartbeat_at`) from a background thread while the block runs.
+
+    Long pure steps (reading, validating, computing) then cannot make a live job look dead. A killed
+    process stops renewing, so its lease lapses. Inside a transaction (tests) another connection could
+    not see the job's row anyway, so nothing is started.
+    """
+    interval = max(1.0, settings.IMPORT_JOB_LEASE_SECONDS / 4)
+    if connection.in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    model.objects.filter(pk=pk, status="running").update(heartbeat_at=timezone.now())
+                except Exception:  # a busy database: try again at the next beat
+                    logger.warning("Could not renew the lease of %s %s", model.__name__, pk, exc_info=True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=renew, name=f"heartbeat-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 # ---- import jobs -----------------------------------------------------------------------------------------
@@ -42,39 +111,73 @@ def files_checksum(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def _display_name(name: str) -> str:
+    """The uploaded file's own name, as shown on the job page (at most 120 characters)."""
+    name = Path(str(name).replace("\\", "/")).name or "upload"
+    return name if len(name) <= 120 else name[:100] + "…" + name[-19:]
+
+
+def _stored_name(index: int, name: str) -> str:
+    """A short, safe file name on disk: the index, then the name's letters and digits, its extension kept
+    (the reader recognises workbooks and zips by it). Never too long for the file system."""
+    path = Path(_display_name(name))
+    suffix = re.sub(r"[^A-Za-z0-9]", "", path.suffix)[:8]
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("._")[:60] or "upload"
+    return f"{index:02d}-{stem}" + (f".{suffix}" if suffix else "")
+
+
 def import_job_create(
     *, la: LocalAuthority, collection_year: int, uploads: list[tuple[str, object]], user=None
 ) -> ImportJob:
-    """Save uploaded files (name, file-like or bytes) to a private folder and record a queued job."""
+    """Save uploaded files (name, file-like or bytes) to a private folder and record a queued job.
+
+    If saving fails part-way the folder is removed: no half-written copy of the files is left.
+    """
     job = ImportJob(la=la, collection_year=collection_year, created_by=user)
-    folder = Path(settings.MEDIA_ROOT) / "imports" / str(job.id)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = imports_folder() / str(job.id)
     names, size = [], 0
-    for index, (name, content) in enumerate(uploads):
-        safe = f"{index:02d}-{Path(name).name or 'upload'}"
-        target = folder / safe
-        with open(target, "wb") as out:
-            if isinstance(content, bytes | bytearray):
-                out.write(content)
-            elif hasattr(content, "chunks"):
-                for chunk in content.chunks():
-                    out.write(chunk)
-            else:
-                shutil.copyfileobj(content, out)
-        names.append(Path(name).name)
-        size += target.stat().st_size
-    job.file_names = names
-    job.file_size = size
-    job.upload_dir = str(folder)
-    job.checksum = files_checksum(list(folder.iterdir()))
-    job.save()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, (name, content) in enumerate(uploads):
+            target = folder / _stored_name(index, name)
+            with open(target, "wb") as out:
+                if isinstance(content, bytes | bytearray):
+                    out.write(content)
+                elif hasattr(content, "chunks"):
+                    for chunk in content.chunks():
+                        out.write(chunk)
+                else:
+                    shutil.copyfileobj(content, out)
+            names.append(_display_name(name))
+            size += target.stat().st_size
+        job.file_names = names
+        job.file_size = size
+        job.upload_dir = str(folder)
+        job.checksum = files_checksum(list(folder.iterdir()))
+        job.save()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return job
 
 
+def _check_time(job: ImportJob) -> None:
+    limit = settings.IMPORT_JOB_MAX_SECONDS
+    if job.started_at and (timezone.now() - job.started_at).total_seconds() > limit:
+        raise ImportStopped(TOO_LONG_MESSAGE.format(minutes=max(1, round(limit / 60))))
+
+
 def _progress(job: ImportJob, fraction: float, stage: str) -> None:
+    """Record progress and renew the lease; stop the job past its time limit or if it was given up."""
+    _check_time(job)
     job.progress = max(0, min(100, round(fraction * 100)))
     job.stage = stage
-    ImportJob.objects.filter(pk=job.pk).update(progress=job.progress, stage=stage)
+    job.heartbeat_at = timezone.now()
+    renewed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        progress=job.progress, stage=stage, heartbeat_at=job.heartbeat_at
+    )
+    if not renewed:
+        raise ImportStopped(STOPPED_MESSAGE)
 
 
 def _record_problems(job: ImportJob, problems: list) -> None:
@@ -95,6 +198,12 @@ def _record_problems(job: ImportJob, problems: list) -> None:
     job.warning_count = sum(1 for p in problems if p.severity == "warning")
 
 
+def _remove_upload(job: ImportJob) -> None:
+    # The uploaded files hold personal data: they are not kept once the job has ended, whatever its outcome.
+    if job.upload_dir:
+        shutil.rmtree(job.upload_dir, ignore_errors=True)
+
+
 def _finish(job: ImportJob, status: str, stage: str) -> ImportJob:
     job.status = status
     job.stage = stage
@@ -102,69 +211,147 @@ def _finish(job: ImportJob, status: str, stage: str) -> ImportJob:
     if status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.UNCHANGED):
         job.progress = 100
     job.save()
-    # The uploaded files hold personal data: they are not kept once the job has finished.
-    if job.upload_dir:
-        shutil.rmtree(job.upload_dir, ignore_errors=True)
+    _remove_upload(job)
     return job
 
 
+def _measures_complete(ret: Return) -> bool:
+    """The return's measures are known complete: the job that made it current finished successfully."""
+    return (
+        ret.job_id is not None
+        and ImportJob.objects.filter(pk=ret.job_id, status=ImportJob.Status.SUCCEEDED).exists()
+    )
+
+
 def import_job_run(job: ImportJob) -> ImportJob:
-    """Run an import job: read, validate, transform, write, recompute the measures.
+    """Run an import job: read, validate, transform, stage, compute the measures, make it current.
 
     A file with any error writes nothing: the job is REJECTED with every problem recorded.
-    Importing the same files again for the same authority and year changes nothing (UNCHANGED).
+    Importing the same files again for the same authority and year changes nothing (UNCHANGED), once
+    the import that made them current has finished. A job that is not waiting (already run, or given up)
+    is returned as it is.
     """
     from placements.ssda903.read import read_return
     from placements.ssda903.transform import transform_return
     from placements.ssda903.validate import validate_return
 
-    job.status = ImportJob.Status.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        job.refresh_from_db()
+        return job
+    job.status, job.started_at, job.heartbeat_at = ImportJob.Status.RUNNING, now, now
+    staged = None
     try:
-        current = Return.objects.current().filter(la=job.la, collection_year=job.collection_year).first()
-        if current is not None and current.checksum == job.checksum:
-            job.summary = _return_summary(current)
-            return _finish(job, ImportJob.Status.UNCHANGED, "These files are already the current return.")
+        with heartbeat(ImportJob, job.pk):
+            current = Return.objects.current().filter(la=job.la, collection_year=job.collection_year).first()
+            if current is not None and current.checksum == job.checksum and _measures_complete(current):
+                job.summary = _return_summary(current)
+                return _finish(job, ImportJob.Status.UNCHANGED, "These files are already the current return.")
 
-        _progress(job, 0.02, "Reading the files")
-        paths = sorted(Path(job.upload_dir).iterdir())
-        files = [(p.name.split("-", 1)[1], p.read_bytes()) for p in paths]
-        raw = read_return(files)
-        problems = list(raw.problems)
-        if not any(p.severity == "error" for p in problems):
-            _progress(job, 0.15, "Checking every row")
-            problems += validate_return(raw, job.collection_year)
-        if any(p.severity == "error" for p in problems):
-            _record_problems(job, problems)
-            job.summary = {"rows_per_table": {name: len(df) for name, df in raw.tables.items()}}
-            return _finish(job, ImportJob.Status.REJECTED, "The files have errors: nothing was imported.")
+            _progress(job, 0.02, "Reading the files")
+            files = [
+                (_shown_name(job, p.name), p.read_bytes()) for p in sorted(Path(job.upload_dir).iterdir())
+            ]
+            raw = read_return(files)
+            problems = list(raw.problems)
+            if not any(p.severity == "error" for p in problems):
+                _progress(job, 0.15, "Checking every row")
+                problems += validate_return(raw, job.collection_year)
+            if any(p.severity == "error" for p in problems):
+                _record_problems(job, problems)
+                job.summary = {"rows_per_table": {name: len(df) for name, df in raw.tables.items()}}
+                return _finish(job, ImportJob.Status.REJECTED, "The files have errors: nothing was imported.")
 
-        _progress(job, 0.30, "Pseudonymising and working out distances")
-        clean = transform_return(raw, job.collection_year, secret_key=settings.PSEUDONYM_KEY)
-        _record_problems(job, problems + list(getattr(clean, "problems", [])))
+            _progress(job, 0.30, "Pseudonymising and working out distances")
+            clean = transform_return(raw, job.collection_year, secret_key=settings.PSEUDONYM_KEY)
+            _record_problems(job, problems + list(getattr(clean, "problems", [])))
 
-        _progress(job, 0.40, "Saving the return")
-        ret = load.return_write(
-            la=job.la,
-            collection_year=job.collection_year,
-            episodes=clean.episodes,
-            header=clean.header,
-            uasc=clean.uasc,
-            summary=clean.summary,
-            checksum=job.checksum,
-            user=job.created_by,
-            job=job,
-            progress=lambda f: _progress(job, 0.40 + 0.40 * f, "Saving the return"),
-        )
-        _progress(job, 0.82, "Recomputing the measures for every year")
-        years = measures_recompute(la=job.la)
-        job.summary = {**_return_summary(ret), "years_recomputed": years}
-        return _finish(job, ImportJob.Status.SUCCEEDED, "Imported.")
+            _progress(job, 0.40, "Saving the return")
+            staged = load.return_stage(
+                la=job.la,
+                collection_year=job.collection_year,
+                episodes=clean.episodes,
+                header=clean.header,
+                uasc=clean.uasc,
+                summary=clean.summary,
+                checksum=job.checksum,
+                user=job.created_by,
+                job=job,
+                progress=lambda f: _progress(job, 0.40 + 0.40 * f, "Saving the return"),
+            )
+            _progress(job, 0.82, "Working out the measures for every year")
+            previous = _import_make_current(job, staged)
+            staged = None  # current now: never to be deleted as a leftover
+        for old in previous:
+            load.return_delete(old)
+        _remove_upload(job)
+        return job
+    except ImportStopped as exc:
+        logger.warning("Import job %s stopped: %s", job.pk, exc)
+        _discard(staged)
+        job.summary = {"error": str(exc)}
+        return _finish(job, ImportJob.Status.FAILED, str(exc))
     except Exception as exc:  # an unexpected fault: record it, keep the job visible, write nothing more
         logger.exception("Import job %s failed", job.pk)
+        _discard(staged)
         job.summary = {"error": f"{type(exc).__name__}: {exc}"}
         return _finish(job, ImportJob.Status.FAILED, "The import failed unexpectedly: nothing was changed.")
+
+
+def _shown_name(job: ImportJob, stored: str) -> str:
+    """The name the data admin uploaded a stored file under (problems name the file as they know it)."""
+    index, _, rest = stored.partition("-")
+    if index.isdigit() and int(index) < len(job.file_names):
+        return job.file_names[int(index)]
+    return rest or stored
+
+
+def _discard(staged: Return | None) -> None:
+    if staged is not None:
+        load.return_delete(staged)
+
+
+def _import_make_current(job: ImportJob, staged: Return) -> list[Return]:
+    """Compute the measures as they will be with the staged return in place, then in ONE transaction make
+    it current, replace the authority's computed measures and mark the job succeeded.
+
+    The measures are computed outside the transaction (short write transactions on SQLite); if another
+    import or a population upload changed the authority's inputs meanwhile, they are computed again, the
+    last time inside the transaction. Returns the superseded returns, whose rows the caller deletes.
+    """
+    la = job.la
+    attempts = 3
+    for attempt in range(attempts):
+        inside = attempt == attempts - 1
+        if not inside:
+            key = _measures_inputs(la, staged)
+            rows = _measure_rows(la, staged)
+            _progress(job, 0.95, "Saving the measures")
+        with transaction.atomic():
+            LocalAuthority.objects.select_for_update().get(pk=la.pk)
+            if inside:
+                rows = _measure_rows(la, staged)
+            elif _measures_inputs(la, staged) != key:
+                continue  # another write changed what the measures are computed from: compute again
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status != ImportJob.Status.RUNNING:
+                raise ImportStopped(STOPPED_MESSAGE)
+            previous = load.return_make_current(staged)
+            _measures_replace(la, rows)
+            years = sorted({row.year for row in rows} | set(load.la_returns(la).values()))
+            staged.refresh_from_db()
+            job.summary = {**_return_summary(staged), "years_recomputed": years}
+            job.status = ImportJob.Status.SUCCEEDED
+            job.stage = "Imported."
+            job.progress = 100
+            job.finished_at = timezone.now()
+            job.save()
+        measures_generation_bump()
+        return previous
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _return_summary(ret: Return) -> dict:
@@ -177,20 +364,153 @@ def _return_summary(ret: Return) -> dict:
     }
 
 
+# ---- dead jobs, leftovers and retention --------------------------------------------------------------
+
+
+def import_jobs_expire_stale() -> int:
+    """Mark dead import jobs failed and delete what they left; cheap enough to call on every data page.
+
+    Dead: RUNNING with a lease older than IMPORT_JOB_LEASE_SECONDS (the worker was killed or restarted),
+    or QUEUED for longer than IMPORT_JOB_QUEUE_MAX_SECONDS (no worker ran it). Their uploaded files and
+    half-written returns are deleted, as are replaced returns' rows left by a crash. Returns how many
+    jobs were marked failed.
+    """
+    now = timezone.now()
+    lapsed = now - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=lapsed)
+        | Q(heartbeat_at__isnull=True, started_at__lt=lapsed)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
+    )
+    queued = ImportJob.objects.filter(
+        status=ImportJob.Status.QUEUED,
+        created_at__lt=now - timedelta(seconds=settings.IMPORT_JOB_QUEUE_MAX_SECONDS),
+    )
+    expired = 0
+    for dead, message in ((running, STOPPED_MESSAGE), (queued, NEVER_STARTED_MESSAGE)):
+        for job in list(dead.only("pk", "upload_dir")):
+            # Conditional: a job that renewed its lease (or finished) since it was read is left alone.
+            if dead.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED, stage=message, summary={"error": message}, finished_at=now
+            ):
+                expired += 1
+                logger.warning("Import job %s was given up: %s", job.pk, message)
+                _remove_upload(job)
+    returns_remove_leftovers()
+    upload_folders_remove_orphans()
+    return expired
+
+
+def returns_remove_leftovers() -> int:
+    """Delete STAGING returns no live job is writing, and SUPERSEDED returns a crash left; returns how many."""
+    lapsed = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+    leftovers = Return.objects.filter(
+        Q(state=Return.State.SUPERSEDED)
+        | Q(state=Return.State.STAGING, job__isnull=True, imported_at__lt=lapsed)
+        | (Q(state=Return.State.STAGING, job__isnull=False) & ~Q(job__status=ImportJob.Status.RUNNING))
+    )
+    removed = 0
+    for ret in list(leftovers):
+        load.return_delete(ret)
+        removed += 1
+    return removed
+
+
+def upload_folders_remove_orphans() -> int:
+    """Delete upload folders whose job has ended or does not exist (after a crash); returns how many.
+
+    A folder without a job is left alone for one lease period: its job may be being created.
+    """
+    root = imports_folder()
+    if not root.is_dir():
+        return 0
+    folders = {p.name: p for p in root.iterdir() if p.is_dir()}
+    waiting = {
+        str(pk)
+        for pk in ImportJob.objects.filter(
+            pk__in=[n for n in folders if _is_uuid(n)],
+            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
+        ).values_list("pk", flat=True)
+    }
+    known = {
+        str(pk)
+        for pk in ImportJob.objects.filter(pk__in=[n for n in folders if _is_uuid(n)]).values_list(
+            "pk", flat=True
+        )
+    }
+    young = time.time() - settings.IMPORT_JOB_LEASE_SECONDS
+    removed = 0
+    for name, path in folders.items():
+        if name in waiting or (name not in known and path.stat().st_mtime > young):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _is_uuid(name: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", name))
+
+
+def import_problems_purge(*, now=None) -> int:
+    """Delete the error reports (ImportProblem rows: raw CHILD ids, dates of birth) of imports that ended
+    more than IMPORT_PROBLEM_RETENTION_DAYS ago; the job keeps its counts and says the report was removed.
+    Returns how many problem rows were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.IMPORT_PROBLEM_RETENTION_DAYS)
+    jobs = list(
+        ImportJob.objects.filter(finished_at__lt=cutoff, problems_removed_at__isnull=True)
+        .filter(problems__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    deleted = 0
+    for job_id in jobs:
+        while True:
+            ids = list(ImportProblem.objects.filter(job_id=job_id).values_list("pk", flat=True)[:20000])
+            if not ids:
+                break
+            with transaction.atomic():
+                deleted += ImportProblem.objects.filter(pk__in=ids).delete()[0]
+        ImportJob.objects.filter(pk=job_id).update(problems_removed_at=now)
+    return deleted
+
+
+def import_data_purge() -> dict[str, int]:
+    """The daily housekeeping (`manage.py purge_import_data`): dead jobs and forecast runs, leftovers,
+    orphan upload folders, and error reports past their retention period."""
+    from placements.forecast_services import forecast_runs_expire_stale
+
+    return {
+        "jobs_failed": import_jobs_expire_stale(),
+        "forecast_runs_failed": forecast_runs_expire_stale(),
+        "problems_deleted": import_problems_purge(),
+    }
+
+
 # ---- measures --------------------------------------------------------------------------------------------
 
 
-def measures_recompute(*, la: LocalAuthority) -> list[int]:
-    """Recompute every computed measure of every imported year of an authority; returns the years."""
-    years = sorted(set(Return.objects.current().for_la(la).values_list("collection_year", flat=True)))
-    episodes, header, uasc = load.la_frames(la)
+def _measures_inputs(la: LocalAuthority, staged: Return | None = None) -> tuple:
+    """What an authority's computed measures depend on: its current returns (with `staged` in place of
+    its year) and its populations. Equal keys, equal measures."""
+    return (
+        tuple(sorted(load.la_returns(la, staged).items())),
+        tuple(Population.objects.filter(la=la).order_by("year").values_list("year", "population")),
+    )
+
+
+def _measure_rows(la: LocalAuthority, staged: Return | None = None) -> list[MeasureValue]:
+    """Every computed measure of every year the authority holds (with `staged` in place of its year)."""
+    years = sorted(set(load.la_returns(la, staged).values()))
+    episodes, header, uasc = load.la_frames(la, staged)
     populations = dict(Population.objects.filter(la=la).values_list("year", "population"))
     table = (
         measures.compute_years(episodes, header, uasc, years, populations)
         if years
         else pd.DataFrame(columns=["year", "measure", "value"])
     )
-    rows = [
+    return [
         MeasureValue(
             la=la,
             year=int(r.year),
@@ -200,9 +520,25 @@ def measures_recompute(*, la: LocalAuthority) -> list[int]:
         )
         for r in table.itertuples(index=False)
     ]
+
+
+def _measures_replace(la: LocalAuthority, rows: list[MeasureValue]) -> None:
     with transaction.atomic():
         MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED).delete()
         MeasureValue.objects.bulk_create(rows, batch_size=2000)
+
+
+def measures_recompute(*, la: LocalAuthority) -> list[int]:
+    """Recompute every computed measure of every imported year of an authority; returns the years.
+
+    Read and replaced in one transaction with the authority locked, so the stored measures always
+    match the current returns and populations.
+    """
+    with transaction.atomic():
+        LocalAuthority.objects.select_for_update().get(pk=la.pk)
+        rows = _measure_rows(la)
+        _measures_replace(la, rows)
+        years = sorted(set(load.la_returns(la).values()))
     measures_generation_bump()
     return years
 
@@ -260,16 +596,17 @@ def population_import(*, name: str, content: bytes) -> tuple[int, list[RowProble
             rows.append((las[code], int(year), int(pop), r.get("source", "").strip()))
     if problems:
         return 0, problems
-    touched = set()
+    # The figures and the measures they change (rates) are written in one transaction: both or neither.
     with transaction.atomic():
+        touched = {}
         for la, year, pop, source in rows:
             Population.objects.update_or_create(
                 la=la, year=year, defaults={"population": pop, "source": source}
             )
-            touched.add(la)
-    for la in touched:
-        if Return.objects.current().for_la(la).exists():
-            measures_recompute(la=la)
+            touched[la.pk] = la
+        for la in touched.values():
+            if Return.objects.current().for_la(la).exists():
+                measures_recompute(la=la)
     return len(rows), []
 
 

@@ -1,8 +1,12 @@
 """The only part of the 903 pipeline that touches the database: write a clean return, read frames back.
 
-A return is written as STAGING in short chunked transactions (so a long import never locks out other
-users on SQLite), then one short transaction makes it CURRENT and marks the previous one SUPERSEDED.
-Readers only ever see CURRENT returns, so an import is all-or-nothing from their point of view.
+A return is written as STAGING in short chunked transactions (`return_stage`, so a long import never locks
+out other users on SQLite). The caller then reads "the current returns with this staged one in place of its
+year" (`la_frames(la, staged=ret)`) to compute the measures, and in ONE short transaction makes the staged
+return CURRENT (`return_make_current`, which marks the previous one SUPERSEDED) and replaces the measures.
+Superseded rows are deleted afterwards, in chunks (`return_delete`). Readers only ever see CURRENT
+returns, so an import is all-or-nothing from their point of view; a crash leaves only STAGING or
+SUPERSEDED returns behind, which nobody reads and the housekeeping sweep deletes.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ def _plain_frame(ret: Return, df: pd.DataFrame, fields: list[str]) -> pd.DataFra
     return out
 
 
-def return_write(
+def return_stage(
     *,
     la: LocalAuthority,
     collection_year: int,
@@ -81,13 +85,18 @@ def return_write(
     job=None,
     progress: Callable[[float], None] = lambda fraction: None,
 ) -> Return:
-    """Write a clean return and make it the current one for (la, collection_year), replacing any other."""
+    """Write a clean return as STAGING (nobody reads it yet), in chunks; `progress` is called per chunk.
+
+    On an ordinary error (or one raised by `progress`, such as a deadline) the staged rows are deleted
+    before the error propagates. A process killed here leaves a STAGING return for the sweep.
+    """
     ret = Return.objects.create(
         la=la,
         collection_year=collection_year,
         state=Return.State.STAGING,
         checksum=checksum,
         imported_by=user,
+        job=job,
         rows_per_table=summary.get("rows_per_table", {}),
         children=summary.get("children", 0),
         episodes=len(episodes),
@@ -106,22 +115,29 @@ def return_write(
         _bulk(Episode, ret, episodes, EPISODE_FIELDS, on_chunk)
         _bulk(ChildHeader, ret, header, HEADER_FIELDS, on_chunk)
         _bulk(UASCRecord, ret, uasc, UASC_FIELDS, on_chunk)
-        with transaction.atomic():
-            # Lock the authority row so two imports of the same authority flip one after the other.
-            LocalAuthority.objects.select_for_update().get(pk=la.pk)
-            previous = list(
-                Return.objects.filter(la=la, collection_year=collection_year, state=Return.State.CURRENT)
-            )
-            Return.objects.filter(pk__in=[r.pk for r in previous]).update(state=Return.State.SUPERSEDED)
-            ret.state = Return.State.CURRENT
-            ret.job = job
-            ret.save(update_fields=["state", "job"])
-    except BaseException:
+    except Exception:
         return_delete(ret)
         raise
-    for old in previous:
-        return_delete(old)
     return ret
+
+
+def return_make_current(ret: Return) -> list[Return]:
+    """Make a staged return CURRENT and the one it replaces SUPERSEDED; returns the superseded returns.
+
+    Call it inside the transaction that also replaces the authority's measures, so both happen or
+    neither. The authority's row is locked so two imports of one authority flip one after the other.
+    """
+    with transaction.atomic():
+        LocalAuthority.objects.select_for_update().get(pk=ret.la_id)
+        previous = list(
+            Return.objects.filter(
+                la_id=ret.la_id, collection_year=ret.collection_year, state=Return.State.CURRENT
+            ).exclude(pk=ret.pk)
+        )
+        Return.objects.filter(pk__in=[r.pk for r in previous]).update(state=Return.State.SUPERSEDED)
+        ret.state = Return.State.CURRENT
+        ret.save(update_fields=["state"])
+    return previous
 
 
 def return_delete(ret: Return) -> None:
@@ -136,9 +152,24 @@ def return_delete(ret: Return) -> None:
     Return.objects.filter(pk=ret.pk).delete()
 
 
-def la_frames(la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Episodes, header and UASC rows of every current return of an authority, with collection_year."""
-    returns = dict(Return.objects.current().for_la(la).values_list("pk", "collection_year"))
+def la_returns(la: LocalAuthority, staged: Return | None = None) -> dict[int, int]:
+    """{return id: collection year} of the authority's current returns; with `staged`, the staged return
+    in place of the current one of its year (what the authority will hold once it is made current)."""
+    returns = Return.objects.current().for_la(la)
+    if staged is not None:
+        returns = returns.exclude(collection_year=staged.collection_year)
+    found = dict(returns.values_list("pk", "collection_year"))
+    if staged is not None:
+        found[staged.pk] = staged.collection_year
+    return found
+
+
+def la_frames(
+    la: LocalAuthority, staged: Return | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Episodes, header and UASC rows of every current return of an authority, with collection_year;
+    with `staged`, read as if that staged return were already current (see `la_returns`)."""
+    returns = la_returns(la, staged)
 
     def frame(model, fields: list[str]) -> pd.DataFrame:
         rows = model.objects.filter(ret_id__in=list(returns)).values_list("ret_id", *fields)
