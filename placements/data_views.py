@@ -59,6 +59,7 @@ def _comparators_for(user):
 @require_GET
 @data_admin_required
 def index(request):
+    services.import_jobs_expire_stale()  # a job a killed worker left shows as failed
     user = request.user
     returns = scope_to_user(Return.objects.current(), user).select_related("la")
     populations = scope_to_user(Population.objects.all(), user).select_related("la")
@@ -93,12 +94,14 @@ def import_upload(request):
 @require_GET
 @data_admin_required
 def import_list(request):
+    services.import_jobs_expire_stale()  # a job a killed worker left shows as failed
     return render(request, "placements/import_list.html", {"jobs": _jobs(request.user)[:200]})
 
 
 @require_GET
 @data_admin_required
 def import_detail(request, pk):
+    services.import_jobs_expire_stale()  # a job a killed worker left shows as failed
     job = _job_for_user(request, pk)
     from placements.measures import MEASURES
     from placements.selectors import computed_measures, format_value
@@ -164,6 +167,7 @@ def _problem_kinds(job: ImportJob, severity: str) -> list[dict]:
 @require_GET
 @data_admin_required
 def import_status(request, pk):
+    services.import_jobs_expire_stale()  # a job a killed worker left shows as failed
     job = _job_for_user(request, pk)
     return JsonResponse(
         {

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from placements import forecast_tables as ft
 from placements.forecast_forms import CapacityForm, ForecastChoiceForm, ScenarioForm, UnitCostForm
 from placements.forecast_selectors import forecast_data_span, forecast_default_window, forecast_run_find
-from placements.forecast_services import forecast_run_request
+from placements.forecast_services import forecast_run_request, forecast_runs_expire_stale
 from placements.models import Capacity, ForecastRun, ForecastScenario, Return, UnitCost
 from sufficiency import csvsafe
 from sufficiency.access import authority_for_request
@@ -202,6 +202,7 @@ def _run_for_user(request, pk: int) -> ForecastRun:
 
 @require_GET
 def forecast_run_status(request, pk: int):
+    forecast_runs_expire_stale()  # a run whose worker died shows as failed within a lease, not "running"
     run = _run_for_user(request, pk)
     return JsonResponse(
         {"status": run.status, "status_display": run.get_status_display(), "finished": run.is_finished}
