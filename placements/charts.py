@@ -183,6 +183,8 @@ def legend_below(layout: dict, names: list[str], *, x_title: bool = False, title
         "traceorder": "normal",
         "tracegroupgap": 2,
         "font": {"size": LEGEND_FONT},
+        # In pixels: by default a vertical legend may be no taller than the plot, and scrolls.
+        "maxheight": legend_height + 200,
     }
     if title:
         legend["title"] = {"text": title, "side": "top"}

@@ -86,7 +86,8 @@
     var legendHeight = lines * 19 + entries * 4 + 16;
     layout.margin = Object.assign({}, layout.margin, { b: xSpace + legendHeight });
     layout.height = (layout.margin.t || 0) + plotHeight + xSpace + legendHeight;
-    layout.legend = Object.assign({}, layout.legend, { y: -xSpace / plotHeight });
+    // maxheight in pixels: by default a vertical legend may be no taller than the plot and scrolls.
+    layout.legend = Object.assign({}, layout.legend, { y: -xSpace / plotHeight, maxheight: legendHeight + 200 });
     return { data: data, layout: layout };
   }
 

@@ -95,9 +95,10 @@ CHART_GEOMETRY = """
     .map(t => ({x: t.getBoundingClientRect().left, text: t.textContent, box: box(t)}))
     .sort((a, b) => a.x - b.x);
   const entries = Array.from(node.querySelectorAll('.legend .traces')).map(e => ({text: e.textContent, box: box(e)}));
+  const legendBox = node.querySelector('.legend .bg');
   const title = node.querySelector('.g-xtitle text');
   return {
-    id: node.closest('section').id, chart: box(node), ticks, entries,
+    id: node.closest('section').id, chart: box(node), ticks, entries, legend: legendBox ? box(legendBox) : null,
     xtitle: title ? box(title) : null,
     yticks: Array.from(node.querySelectorAll('.yaxislayer-above .ytick text')).map(t => t.textContent),
     bars: node.querySelectorAll('.barlayer .point').length,
@@ -261,6 +262,8 @@ def _assert_legends_fit(charts):
                 entry,
             )
             assert box["b"] <= chart["chart"]["b"] + 1, (chart["id"], entry["text"])  # not clipped
+            # Inside the legend's own box: a legend taller than its box scrolls and hides entries.
+            assert box["b"] <= chart["legend"]["b"] + 1, (chart["id"], entry["text"], chart["legend"])
             assert box["t"] >= lowest_axis_text - 1, (chart["id"], entry["text"])  # not under the axis labels
 
 
