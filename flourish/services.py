@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -215,7 +215,17 @@ def action_link_remove(*, user, link: ActionLink) -> None:
 
 
 def values_import(*, user, rows: list[UploadRow]) -> dict[str, int]:
-    """Write checked upload rows in one transaction (create or correct); returns counts."""
+    """Write checked upload rows (create or correct) all or nothing; returns counts.
+
+    One transaction: the measures are locked first, every row is checked again against them (a measure
+    removed, or switched to the placements app, since the file was checked), and nothing is written
+    unless all rows pass; an error part-way (or the process being stopped) rolls every row back. History:
+    each value added or changed gets a history record (user, "Bulk upload"), and each measure touched one
+    naming how many values the upload added and changed, so the optimistic lock's "what changed" lists
+    the upload.
+    """
+    from simple_history.utils import bulk_create_with_history
+
     _require(user, "flourish.upload_values")
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     with transaction.atomic():
@@ -225,31 +235,95 @@ def values_import(*, user, rows: list[UploadRow]) -> dict[str, int]:
             .filter(code__in={r.measure_code for r in rows})
             .order_by("pk")
         }
+        errors = [
+            f"Row {r.row}: no measure has the code {r.measure_code} any more."
+            if r.measure_code not in measures
+            else f"Row {r.row}: the values of {r.measure_code} now come from the placements app."
+            for r in rows
+            if r.measure_code not in measures or measures[r.measure_code].placements_measure
+        ]
+        if errors:
+            raise ValidationError(errors)
         existing = {
             (v.measure_id, v.period, v.area): v
             for v in MeasureValue.objects.filter(measure__in=measures.values())
         }
-        touched = set()
+        now = timezone.now()
+        added: dict[tuple, MeasureValue] = {}
+        changed: dict[tuple, MeasureValue] = {}
+        per_measure: dict[int, list[int]] = {}
         for r in rows:
             measure = measures[r.measure_code]
-            row = existing.get((measure.pk, r.period, r.area))
+            key = (measure.pk, r.period, r.area)
+            row = added.get(key) or existing.get(key)
             if row is not None and (row.value, row.provisional, row.note) == (r.value, r.provisional, r.note):
                 counts["unchanged"] += 1
                 continue
-            created = row is None
-            if created:
-                row = MeasureValue(measure=measure, period=r.period, area=r.area)
+            if row is None:
+                row = MeasureValue(measure=measure, period=r.period, area=r.area, created_at=now)
+                added[key] = row
+            elif key not in added:
+                changed[key] = row
             row.period_end = r.period_end
             row.value, row.provisional, row.note = r.value, r.provisional, r.note
             row.entered_by = user
-            row._history_user = user
-            row._change_reason = "Bulk upload"
-            row.save()
-            existing[(measure.pk, r.period, r.area)] = row
-            counts["added" if created else "changed"] += 1
-            touched.add(measure.pk)
-        if touched:
-            Measure.objects.filter(pk__in=touched).update(
-                version=F("version") + 1, last_update=timezone.localdate()
+            row.updated_at = now
+            tally = per_measure.setdefault(measure.pk, [0, 0])
+            tally[0 if key in added else 1] += 1
+        reason = "Bulk upload"
+        if added:
+            bulk_create_with_history(
+                list(added.values()),
+                MeasureValue,
+                batch_size=1000,
+                default_user=user,
+                default_change_reason=reason,
+                default_date=now,
             )
+        if changed:
+            _values_update(list(changed.values()))
+            MeasureValue.history.bulk_history_create(
+                list(changed.values()),
+                batch_size=1000,
+                update=True,
+                default_user=user,
+                default_change_reason=reason,
+                default_date=now,
+            )
+        counts["added"], counts["changed"] = len(added), len(changed)
+        today = timezone.localdate()
+        for measure in measures.values():
+            if measure.pk not in per_measure:
+                continue
+            n_added, n_changed = per_measure[measure.pk]
+            measure.version += 1
+            measure.last_update = today
+            measure._history_user = user
+            measure._change_reason = f"Bulk upload: {n_added} value(s) added, {n_changed} changed"
+            measure.save(update_fields=["version", "last_update"])
     return counts
+
+
+_UPLOAD_FIELDS = ("period_end", "value", "provisional", "note", "entered_by", "updated_at")
+
+
+def _values_update(rows: list[MeasureValue]) -> None:
+    """Save the upload's fields of existing values: one prepared UPDATE run for every row.
+
+    bulk_update() builds a CASE expression per field and row in Python: ten times slower for a full file.
+    """
+    fields = [MeasureValue._meta.get_field(name) for name in _UPLOAD_FIELDS]
+    pk = MeasureValue._meta.pk
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(MeasureValue._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(pk.column),
+    )
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+        + [pk.get_db_prep_save(row.pk, connection)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

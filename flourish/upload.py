@@ -3,13 +3,20 @@
 Columns: measure_code, period, area, value, provisional, note (provisional and note may be blank;
 area defaults to Norfolk). Every problem is reported with its row (as numbered in a spreadsheet, the
 header being row 1), column and value; the service writes nothing unless there are none.
+
+Absurd shapes are refused before the rows are read: more than MAX_COLUMNS columns is one problem (not
+one per unknown column), and at most MAX_ROWS + 1 rows are read (the check then says there are too many).
+A workbook whose sheet declares more cells than that could hold is not read at all.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +29,8 @@ TRUE = {"true", "yes", "y", "1"}
 FALSE = {"false", "no", "n", "0", ""}
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
+MAX_COLUMNS = 20  # the format has 6; a few more (notes, blank columns) are reported by name
+MAX_DECLARED_CELLS = 1_000_000  # a full values file is 20,001 rows of 6 cells
 
 
 @dataclass(frozen=True)
@@ -45,25 +54,76 @@ class UploadRow:
 
 
 def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows (as strings) of a CSV (UTF-8, with or without BOM) or XLSX file."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        import pandas as pd
+    """Header and rows (as strings) of a CSV (UTF-8, with or without BOM) or XLSX file.
 
-        frame = pd.read_excel(io.BytesIO(content), engine="calamine", dtype=str, keep_default_na=False)
-        header = [str(c).strip() for c in frame.columns]
-        rows = [
-            {h: ("" if v is None else str(v)).strip() for h, v in zip(header, rec, strict=False)}
-            for rec in frame.itertuples(index=False, name=None)
-        ]
-        return header, rows
+    Rows are not read when the header has more than MAX_COLUMNS columns, and at most MAX_ROWS + 1 are
+    read: `check_rows` reports either shape as one problem. Raises ValueError for a file that cannot be
+    read (an unreadable workbook, one declaring an absurd size, text that is not UTF-8).
+    """
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(content)
     text = content.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text))
-    lines = list(reader)
-    if not lines:
+    first = next(reader, None)
+    if first is None:
         return [], []
-    header = [h.strip() for h in lines[0]]
+    header = [h.strip() for h in first]
+    if len(header) > MAX_COLUMNS:
+        return header, []
     rows = [
-        {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)} for cells in lines[1:]
+        {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        for cells in itertools.islice(reader, MAX_ROWS + 1)
+    ]
+    return header, rows
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+
+def _declared_cells(content: bytes) -> int:
+    """The most cells any sheet of the workbook declares (its <dimension>, in the sheet's first bytes)."""
+    most = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        for info in zf.infolist():
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                continue
+            with zf.open(info) as fh:
+                m = _DIMENSION.search(fh.read(4096))
+            if not m or not m[3]:
+                continue
+            columns = abs(_column(m[3]) - _column(m[1])) + 1
+            most = max(most, columns * (abs(int(m[4]) - int(m[2])) + 1))
+    return most
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _read_xlsx(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    # Loading a sheet makes room for every cell in its range: refuse a range no values file needs (a
+    # declared size counts formatted empty cells too, hence the margin) before loading anything.
+    if _declared_cells(content) > MAX_DECLARED_CELLS:
+        raise ValueError("The workbook's sheet is far larger than a values file")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    sheet = book.get_sheet_by_index(0)
+    if sheet.width > MAX_COLUMNS:
+        first = sheet.to_python(nrows=1)
+        return [("" if c is None else str(c)).strip() for c in (first[0] if first else [])], []
+    book.close()
+    frame = pd.read_excel(
+        io.BytesIO(content), engine="calamine", dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1
+    )
+    header = [str(c).strip() for c in frame.columns]
+    rows = [
+        {h: ("" if v is None else str(v)).strip() for h, v in zip(header, rec, strict=False)}
+        for rec in frame.itertuples(index=False, name=None)
     ]
     return header, rows
 
@@ -74,6 +134,16 @@ def check_rows(
     """Check the table; `measures` maps each known measure code to True when its values are entered here
     (False for placement-linked measures). Returns the good rows and every problem."""
     problems: list[Problem] = []
+    if len(header) > MAX_COLUMNS:
+        return [], [
+            Problem(
+                1,
+                "",
+                f"{len(header):,} columns",
+                f"The file has {len(header):,} columns; a values file has at most {len(COLUMNS)} "
+                f"({', '.join(COLUMNS)}). Is this the right file?",
+            )
+        ]
     missing = [c for c in REQUIRED if c not in header]
     for column in missing:
         problems.append(Problem(1, column, "", f"The column {column} is missing from the header row."))
