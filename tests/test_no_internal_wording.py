@@ -126,11 +126,9 @@ def _manager_pages() -> list[tuple[str, str]]:
 
 # Wording still on pages whose templates or views are outside the FLOURISH and shared-source code.
 KNOWN = {
-    "placements dashboard": "templates/placements/dashboard.html says 'the seed documents'",
     "forecast costs": "templates/placements/forecast/costs.html says 'stated in a seed document'",
 }
 KNOWN_PREFIXES = {
-    "about ": "templates/placements/chart_about.html says 'the seed documents' and lists measure codes",
     "action ": "priorities/seed.py stores the priority's source as a file name and line",
 }
 
