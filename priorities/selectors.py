@@ -35,6 +35,15 @@ def action_detail(*, pk: int) -> Action:
     return Action.objects.with_related().get(pk=pk)
 
 
+def action_for_form(*, pk: int) -> Action:
+    """One action with what its forms and the edit permission need (priority, portfolio, teams); no themes."""
+    return (
+        Action.objects.select_related("priority__portfolio", "owner_team")
+        .prefetch_related("co_owner_teams")
+        .get(pk=pk)
+    )
+
+
 def action_timeline(*, action: Action) -> QuerySet[StatusUpdate]:
     """The action's status updates, newest first, with who made them."""
     return action.status_updates.select_related("user").order_by("-created_at", "-pk")

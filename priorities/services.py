@@ -1,12 +1,15 @@
 """Writes for priorities. Every write checks permission, runs in one transaction and bumps `version`.
 
 Optimistic concurrency: a form carries the action's `version` as it was when the form was shown. The
-service locks the row (`select_for_update`), then bumps the version with `UPDATE ... WHERE version=<seen>`;
-if another save got there first, nothing is written and ConflictError says what the other person changed.
+service claims the next version with `UPDATE ... WHERE version=<seen>` (a compare-and-set, which also takes
+the row lock); if another save got there first, nothing is written and ConflictError says what the other
+person changed. A status update, the busiest write, writes its status update and history record first and
+claims the row last, so the row lock is held only from the compare-and-set to the commit.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -15,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from priorities import selectors
 from priorities.models import DESCRIPTION_MAX, TEXT_MAX, Action, Portfolio, Priority, StatusUpdate, Theme
 from priorities.timescales import parse_timescale
 from sufficiency.models import Team
@@ -47,15 +51,21 @@ def _check_length(field: str, value: str, limit: int) -> None:
         raise ValidationError({field: f"Must be {limit} characters or fewer (it has {len(value)})."})
 
 
+def _current(pk: int) -> Action:
+    """The action as it is now, with what its forms show."""
+    return selectors.action_for_form(pk=pk)
+
+
 def _lock(action: Action, expected_version: int) -> Action:
-    """Lock the row and claim the next version, or raise ConflictError. Call inside a transaction."""
-    locked = Action.objects.select_for_update().get(pk=action.pk)
+    """Claim the next version and return the row as it is now, or raise ConflictError. Call in a transaction.
+
+    The compare-and-set comes first: its UPDATE takes the row lock (waiting for any save in progress, then
+    seeing that save's version), so the row read after it cannot change until the commit.
+    """
     claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(version=F("version") + 1)
-    if locked.version != expected_version or claimed != 1:
-        locked.refresh_from_db()
-        raise ConflictError(action=locked, expected_version=expected_version)
-    locked.version = expected_version + 1
-    return locked
+    if claimed != 1:
+        raise ConflictError(action=_current(action.pk), expected_version=expected_version)
+    return Action.objects.get(pk=action.pk)
 
 
 def _save(action: Action, user, reason: str) -> None:
@@ -87,29 +97,53 @@ def action_update_status(
     _check_length("evidence_url", evidence_url or "", 500)
     if progress_note is not None:
         _check_length("progress_note", progress_note, TEXT_MAX)
+    # The caller's copy is the row as the form saw it when its version is the form's (the view has just read
+    # it); an older copy is read again, and a newer one means someone saved after the form was shown.
+    current = action if action.version == expected_version else _current(action.pk)
+    if current.version != expected_version:
+        raise ConflictError(action=current, expected_version=expected_version)
+    from_status = current.status
+    if (
+        to_status == from_status
+        and not comment
+        and (progress_note is None or progress_note == current.progress_note)
+    ):
+        raise ValidationError({"status": "Change the status, or add a comment or progress note."})
+    saved = copy.copy(current)
+    saved.status = to_status
+    if progress_note is not None:
+        saved.progress_note = progress_note
+    saved.version = expected_version + 1
+    saved.updated_at = timezone.now()
+    saved._history_user = user
+    saved._change_reason = f"Status: {from_status} → {to_status}"
+    saved._history_date = saved.updated_at
     with transaction.atomic():
-        locked = _lock(action, expected_version)
-        from_status = locked.status
-        if (
-            to_status == from_status
-            and not comment
-            and (progress_note is None or progress_note == locked.progress_note)
-        ):
-            raise ValidationError({"status": "Change the status, or add a comment or progress note."})
-        locked.status = to_status
-        if progress_note is not None:
-            locked.progress_note = progress_note
-        _save(locked, user, f"Status: {from_status} → {to_status}")
+        # Append-only records first; the compare-and-set last, so the row lock is held only until the commit.
+        # If the claim fails, both records are rolled back with it.
         update = StatusUpdate.objects.create(
-            action=locked,
+            action=current,
             user=user,
+            created_at=saved.updated_at,
             from_status=from_status,
             to_status=to_status,
             comment=comment,
             evidence_url=evidence_url or "",
         )
+        Action.history.bulk_history_create([saved], update=True, default_user=user)
+        # status=from_status as well: the status update must start from the status the row really has.
+        claimed = Action.objects.filter(pk=current.pk, version=expected_version, status=from_status).update(
+            status=saved.status,
+            progress_note=saved.progress_note,
+            version=F("version") + 1,
+            updated_at=saved.updated_at,
+        )
+        if claimed != 1:
+            transaction.set_rollback(True)
+    if claimed != 1:
+        raise ConflictError(action=_current(action.pk), expected_version=expected_version)
     action.__dict__.update(
-        {k: getattr(locked, k) for k in ("status", "progress_note", "version", "updated_at")}
+        {k: getattr(saved, k) for k in ("status", "progress_note", "version", "updated_at")}
     )
     return update
 

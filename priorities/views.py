@@ -31,9 +31,9 @@ from sufficiency.forms import add_service_errors
 BOARD_PACK_DEFAULT_DAYS = 28
 
 
-def _action_or_404(pk: int) -> Action:
+def _action_or_404(pk: int, selector=selectors.action_detail) -> Action:
     try:
-        return selectors.action_detail(pk=pk)
+        return selector(pk=pk)
     except Action.DoesNotExist as exc:
         raise Http404("No such action") from exc
 
@@ -94,7 +94,7 @@ def action_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def action_status_update(request, pk: int):
-    action = _action_or_404(pk)
+    action = _action_or_404(pk, selectors.action_for_form)
     _require(request, "priorities.edit_action", action)
     conflict = None
     if request.method == "POST":
@@ -117,7 +117,7 @@ def action_status_update(request, pk: int):
                 form.add_error(
                     None, str(exc) + " Check their change below, then save again if yours still applies."
                 )
-                action = _action_or_404(pk)
+                action = exc.action  # the action as it is now, read by the service
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

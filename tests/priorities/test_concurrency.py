@@ -117,3 +117,62 @@ def test_second_session_waits_for_the_first_lock(make_user):
     assert outcome["b"].changes[-1].status == "Launched"
     action.refresh_from_db()
     assert (action.status, action.version) == ("Launched", 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_many_sessions_every_accepted_save_is_in_the_history(make_user):
+    """Six sessions save the same action over and over from what they last read: each save the service
+    accepted has its status update and its own history version, and each starts from the status before it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    from priorities.seed import load_seed
+    from sufficiency.roles import COMMISSIONER
+
+    load_seed()
+    action = Action.objects.filter(owner_team__name="Commissioning and Resources").order_by("pk").first()
+    users = [make_user(COMMISSIONER, teams=["Commissioning and Resources"]) for _ in range(6)]
+    barrier = threading.Barrier(len(users))
+    accepted: list[str] = []
+    conflicts: list[int] = []
+    errors: list[Exception] = []
+
+    def session(n: int, user) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for i in range(8):
+                seen = Action.objects.get(pk=action.pk)
+                status = ["Launched", "In progress", "On hold"][(n + i) % 3]
+                try:
+                    services.action_update_status(
+                        action=seen,
+                        user=user,
+                        to_status=status,
+                        comment=f"{n}-{i}",
+                        expected_version=seen.version,
+                    )
+                    accepted.append(f"{n}-{i}")
+                except services.ConflictError:
+                    conflicts.append(n)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=session, args=(n, u)) for n, u in enumerate(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert not errors, errors
+    assert len(accepted) + len(conflicts) == 48
+    updates = list(StatusUpdate.objects.filter(action=action).order_by("created_at", "pk"))
+    assert sorted(u.comment for u in updates) == sorted(accepted)
+    records = list(Action.history.filter(id=action.pk, version__gt=1).order_by("version"))
+    assert [r.version for r in records] == list(range(2, 2 + len(accepted)))
+    for before, after, update in zip([None, *records], records, updates, strict=False):
+        expected_from = "In progress" if before is None else before.status
+        assert (update.from_status, update.to_status) == (expected_from, after.status)
+    action.refresh_from_db()
+    assert action.version == 1 + len(accepted) and action.status == records[-1].status
