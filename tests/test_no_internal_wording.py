@@ -125,12 +125,8 @@ def _manager_pages() -> list[tuple[str, str]]:
 
 
 # Wording still on pages whose templates or views are outside the FLOURISH and shared-source code.
-KNOWN = {
-    "forecast costs": "templates/placements/forecast/costs.html says 'stated in a seed document'",
-}
-KNOWN_PREFIXES = {
-    "action ": "priorities/seed.py stores the priority's source as a file name and line",
-}
+KNOWN: dict[str, str] = {}
+KNOWN_PREFIXES: dict[str, str] = {}
 
 
 def _known(name: str) -> str:
