@@ -347,17 +347,10 @@ def comparators_missing(spec, series: list, la: LocalAuthority) -> list[str]:
     return missing
 
 
-DOCUMENT_LABELS = {
-    "000_b2eb913b38f73c99.txt": "Sufficiency Strategy 2020–23",
-    "001_4ca911de8b64b3ba.txt": "Sufficiency Strategy 2020–23",
-    "002_0620b1a1320b3a4b.txt": "SEND Joint Commissioning Framework",
-    "003_9e98cb0228caf7d7.txt": "Flourishing in Norfolk strategy",
-    "004_22bfac70eab5605e.txt": "Scrutiny report, October 2020",
-}
-
-
 def _document_label(document: str) -> str:
-    return DOCUMENT_LABELS.get(document, document or "uploaded")
+    from sufficiency.sources import document_title
+
+    return document_title(document)
 
 
 def dashboard_tiles(values: dict, year: int | None) -> list[dict]:
@@ -401,9 +394,20 @@ def dashboard_tiles(values: dict, year: int | None) -> list[dict]:
                 "sn_average": sn_average,
                 "sn_average_display": measure_value(sn_average, unit) if sn_average is not None else "",
                 "unit": unit,
+                **_tile_published_note(values, code, at, source),
             }
         )
     return tiles
+
+
+def _tile_published_note(values: dict, code: str, at: int | None, source: str) -> dict:
+    """A published figure's note (its period and caveats) and its source, as a reader would cite it."""
+    if source != "published" or at is None:
+        return {"note": "", "cited": ""}
+    from sufficiency.sources import reader_text, source_citation
+
+    row = values["published"][code][at][0]
+    return {"note": reader_text(row["note"] or ""), "cited": source_citation(row["document"], row["section"])}
 
 
 def _tile_value(values: dict, code: str, year: int | None) -> tuple[float | None, float | None, str, int | None]:

@@ -89,15 +89,15 @@ def test_measures_for_download_holds_every_source_with_its_document(norfolk):
     rows = selectors.measures_for_download(la=norfolk)
     summary = [(r["year"], r["measure"], r["value"], r["source"], r["area"], r["document"]) for r in rows]
     assert summary == [
-        (2020, "cla_31_march", 1101, "published", "Norfolk", "Sufficiency Strategy 2020–23"),
-        (2020, "rate_per_10k", 67.0, "comparator", "England", "uploaded, Table A1"),
+        (2020, "cla_31_march", 1101, "published", "Norfolk", "Norfolk Sufficiency Strategy 2020–23"),
+        (2020, "rate_per_10k", 67.0, "comparator", "England", "Uploaded file, Table A1"),
         (
             2020,
             "rate_per_10k",
             56.0,
             "comparator",
             "Statistical neighbours of Norfolk (average)",
-            "Sufficiency Strategy 2020–23",
+            "Norfolk Sufficiency Strategy 2020–23",
         ),
         (2021, "cla_31_march", 2, "computed", "Norfolk", "Imported SSDA903 returns"),
     ]
@@ -112,3 +112,20 @@ def test_tile_for_an_earlier_year_says_which_year(norfolk):
     rate = tiles["rate_per_10k"]
     assert rate["is_earlier"] and rate["year_label"] == "2019/20" and rate["headline_label"] == "2023/24"
     assert rate["display"] == "65.1" and tiles["cla_31_march"]["display"] == "2"
+
+
+def test_published_tile_shows_its_note_and_source_as_a_reader_cites_it(norfolk):
+    _value(
+        norfolk,
+        2021,
+        "stability_3plus_pct",
+        11.1,
+        document="004_22bfac70eab5605e.txt",
+        source_section="Placement stability",
+        note="An in-year figure for 2020/21, not a year ending 31 March figure.",
+    )
+    tiles = {t["code"]: t for t in selectors.dashboard_tiles(selectors.dashboard_values(la=norfolk), 2021)}
+    tile = tiles["stability_3plus_pct"]
+    assert tile["source"] == "published"
+    assert tile["note"] == "An in-year figure for 2020/21, not a year ending 31 March figure."
+    assert tile["cited"].endswith(", Placement stability") and ".txt" not in tile["cited"]

@@ -58,7 +58,7 @@ def test_dashboard_shows_published_figures_labelled(manager_client, norfolk_publ
     assert (tile["value"], tile["source"], tile["change"]) == (1100, "published", -50)
     assert tile["judgement"] == "no judgement"
     assert b"holds only published figures" in response.content
-    assert b"Children looked after on 31 March (published, Sufficiency Strategy" in response.content
+    assert b"Children looked after on 31 March (published, Norfolk Sufficiency Strategy" in response.content
 
 
 def test_dashboard_numbers_equal_export_measures(manager_client, norfolk_imported):
@@ -207,7 +207,7 @@ def test_measures_csv_holds_published_and_comparator_figures(manager_client, nor
         ("comparator", "rate_per_10k", "67"),
     }
     published = next(r for r in rows if r["source"] == "published")
-    assert published["document"] == "Sufficiency Strategy 2020–23" and published["area"] == "Norfolk"
+    assert published["document"] == "Norfolk Sufficiency Strategy 2020–23" and published["area"] == "Norfolk"
     book = load_workbook(
         io.BytesIO(manager_client.get(reverse("placements:measures_xlsx"), {"la": "E10000020"}).content)
     )
