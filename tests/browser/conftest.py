@@ -81,3 +81,25 @@ def assert_accessible():
         assert not violations, f"axe-core violations on {page.url}:\n{summary}"
 
     return _check
+
+
+# Rules run with the WCAG tags: "region" (all content inside landmarks) is an axe best practice, not a
+# WCAG rule, but the portal keeps it too.
+EXTRA_RULES = ["region"]
+
+
+@pytest.fixture
+def axe_violations():
+    """axe_violations(page) -> axe-core's violations on the current page (WCAG 2.2 A/AA and EXTRA_RULES)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def _run(page, context=None):
+        options = {
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "rules": {rule: {"enabled": True} for rule in EXTRA_RULES},
+        }
+        return axe.run(page, context=context, options=options).response.get("violations", [])
+
+    return _run
