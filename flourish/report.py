@@ -33,7 +33,7 @@ def attach_svgs(data: dict) -> None:
 def report_xlsx(data: dict, values) -> bytes:
     """A Summary sheet (each measure's status as at the year's end, with the rule) and all values."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

@@ -32,8 +32,8 @@ def group_label(group: str) -> str:
 def _fmt(value: Any, kind: str) -> str:
     if value is None or value == "":
         return "–"
-    if kind == "count":
-        return f"{value:,.1f}"
+    if kind == "count":  # children: whole on the page; the downloads keep the decimals
+        return f"{value:,.0f}"
     if kind == "whole":
         return f"{value:,.0f}"
     if kind == "money":
@@ -43,7 +43,8 @@ def _fmt(value: Any, kind: str) -> str:
     if kind == "bool":
         return "Yes" if value else "No"
     if kind == "signed":
-        return f"+{value:,.1f}" if value > 0 else (f"−{-value:,.1f}" if value < 0 else "0.0")
+        shown = f"{abs(value):,.0f}"
+        return "0" if shown == "0" else (f"+{shown}" if value > 0 else f"−{shown}")
     return str(value)
 
 

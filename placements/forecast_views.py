@@ -223,7 +223,7 @@ def _xlsx_response(tables: list[dict], about: list[str], filename: str) -> HttpR
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "£#,##0"})
     count = book.add_format({"num_format": "#,##0.0"})

@@ -111,7 +111,7 @@ def dashboard_xlsx(request):
 
     data = _dashboard_context(request)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     about = book.add_worksheet("About")
     about.write(0, 0, f"Placements dashboard: {data['la']}", bold)
@@ -179,7 +179,7 @@ def measures_xlsx(request):
 
     la, rows = _download_rows(request)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet("measures")
     sheet.write_row(0, 0, DOWNLOAD_COLUMNS, book.add_format({"bold": True}))
     for r, row in enumerate(rows, start=1):

@@ -51,7 +51,7 @@ def _updates_text(action) -> str:
 def board_pack_xlsx(pack: dict) -> bytes:
     """A Summary sheet then one sheet per portfolio, every action with status, RAG and recent updates."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     head = book.add_format(
         {"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True, "valign": "top"}

@@ -7,6 +7,7 @@
   var stage = document.getElementById("import-stage");
   var percent = document.getElementById("import-percent");
   var url = box.getAttribute("data-status-url");
+  var tag = document.querySelector("#job-status .govuk-tag");
 
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -16,6 +17,8 @@
         bar.textContent = job.progress + "%";
         percent.textContent = job.progress;
         if (job.stage) stage.textContent = job.stage;
+        // The outcome tag follows the job too: never "Waiting to start" beside a moving bar.
+        if (tag && job.status_display) tag.textContent = job.status_display;
         if (job.finished) {
           window.location.assign(job.url);
         } else {

@@ -1,6 +1,7 @@
 """A data admin uploads a return in the browser, follows the progress bar and reads the error report."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from placements.models import ImportJob
@@ -72,17 +73,22 @@ def test_progress_bar_moves_and_page_can_be_left(browser_page, login_as, make_us
         la=LocalAuthority.objects.get(code="E10000020"),
         collection_year=2020,
         created_by=admin,
-        status=ImportJob.Status.RUNNING,
+        status=ImportJob.Status.QUEUED,
         progress=10,
         stage="Checking every row",
         file_names=["episodes.csv"],
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),  # a live worker renews its lease
     )
     login_as(page, admin)
     page.goto(f"{page.base_url}/data/imports/{job.pk}/")
     bar = page.locator("#import-progress")
     assert bar.get_attribute("value") == "10"
-    ImportJob.objects.filter(pk=job.pk).update(progress=55, stage="Saving the return")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, progress=55, stage="Saving the return", heartbeat_at=timezone.now()
+    )
     expect(bar).to_have_js_property("value", 55)  # polled by import-progress.js, no reload
+    expect(page.locator("#job-status .govuk-tag")).to_have_text("Importing")
     assert page.get_by_text("Saving the return").is_visible()
     page.goto(f"{page.base_url}/data/")  # leave, then come back
     page.goto(f"{page.base_url}/data/imports/{job.pk}/")

@@ -91,7 +91,9 @@ def test_chart_csv_and_about_and_xlsx(manager_client, norfolk_imported):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][0] == "year" and rows[1] == ["2019/20", "2"]
     response = manager_client.get(reverse("placements:chart_about", args=["stability"]))
-    assert response.status_code == 200 and b"Children with 3 or more placements in the year" in response.content
+    assert (
+        response.status_code == 200 and b"Children with 3 or more placements in the year" in response.content
+    )
     assert b"stability_3plus_pct" not in response.content  # codes stay in the downloads
     response = manager_client.get(reverse("placements:dashboard_xlsx"), {"la": "E10000020"})
     book = load_workbook(io.BytesIO(response.content))
@@ -288,3 +290,25 @@ def test_single_category_chart_names_what_is_missing(manager_client, seeded_core
         "No figures are held for Aged 1 to 4, Aged 5 to 9, Aged 10 to 15 or Aged 16 and over in these years."
     ]
     assert "Only some categories are held." in response.content.decode()
+
+
+def test_measures_xlsx_writes_formula_like_text_as_text(manager_client, seeded_core):
+    import openpyxl
+
+    from placements.models import MeasureValue
+
+    norfolk = LocalAuthority.objects.get(code="E10000020")
+    MeasureValue.objects.create(
+        la=norfolk,
+        year=2020,
+        measure="cla_31_march",
+        value=1,
+        source="published",
+        source_document='=HYPERLINK("http://example.invalid","x")',
+    )
+    content = manager_client.get(reverse("placements:measures_xlsx"), {"la": "E10000020"}).content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    cells = [
+        c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
+    assert cells and all(c.data_type == "s" for c in cells)
