@@ -1,6 +1,6 @@
 """PDF rendering for the portal's reports (the FLOURISH annual report, the priorities board pack).
 
-One helper so every PDF is made the same way: WeasyPrint's PDF/UA-1 variant, which tags the document
+One function so every PDF is made the same way: WeasyPrint's PDF/UA-1 variant, which tags the document
 (headings, paragraphs, tables and lists in a structure tree a screen reader can follow), records the
 title and language in the catalog and asks viewers to show the title instead of the file name. A shared
 print stylesheet (templates/includes/_pdf.css) goes first, then the report's own rules; it keeps each
