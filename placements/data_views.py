@@ -202,7 +202,7 @@ def _reference_upload(request, *, importer, template, title, what):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            saved, problems = importer(name=upload.name, content=upload.read())
+            saved, problems = importer(name=upload.name, content=upload.read(), user=request.user)
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:

@@ -575,19 +575,47 @@ def _read_table(name: str, content: bytes) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
-def population_import(*, name: str, content: bytes) -> tuple[int, list[RowProblem]]:
-    """Import `la_code,year,population[,source]`: all rows or none. Returns (rows saved, problems)."""
+def _writable_area_codes(user, *, with_comparators: bool) -> set[str] | None:
+    """The area codes a user may write reference figures for; None when any (no user, or no limits).
+
+    Population: the user's own authorities. Comparators: those, their statistical neighbours, the
+    regions and England (the areas their dashboards compare with).
+    """
+    if user is None or user.is_superuser or not user.local_authorities.exists():
+        return None
+    own = LocalAuthority.objects.visible_to(user)
+    codes = set(own.values_list("code", flat=True))
+    if with_comparators:
+        codes |= set(
+            LocalAuthority.objects.filter(pk__in=own.values("statistical_neighbours")).values_list(
+                "code", flat=True
+            )
+        )
+        codes |= set(
+            LocalAuthority.objects.exclude(kind=LocalAuthority.Kind.LA).values_list("code", flat=True)
+        )
+    return codes
+
+
+def population_import(*, name: str, content: bytes, user=None) -> tuple[int, list[RowProblem]]:
+    """Import `la_code,year,population[,source]`: all rows or none. Returns (rows saved, problems).
+
+    With `user`, only the authorities that user may see can be written.
+    """
     df = _read_table(name, content)
     df.columns = [c.strip().lower() for c in df.columns]
     missing = {"la_code", "year", "population"} - set(df.columns)
     if missing:
         return 0, [RowProblem(1, ", ".join(sorted(missing)), "", "Required column is missing")]
     las = {la.code: la for la in LocalAuthority.objects.all()}
+    writable = _writable_area_codes(user, with_comparators=False)
     problems, rows = [], []
     for i, r in enumerate(df.to_dict("records"), start=2):
         code, year, pop = r["la_code"].strip(), r["year"].strip(), r["population"].strip().replace(",", "")
         if code not in las:
             problems.append(RowProblem(i, "la_code", code, "Not a local authority code the portal holds"))
+        elif writable is not None and code not in writable:
+            problems.append(RowProblem(i, "la_code", code, "You may not change this authority's figures"))
         if not (year.isdigit() and 2000 <= int(year) <= 2100):
             problems.append(RowProblem(i, "year", year, "Year must be a collection year such as 2020"))
         if not pop.isdigit() or int(pop) == 0:
@@ -611,7 +639,7 @@ def population_import(*, name: str, content: bytes) -> tuple[int, list[RowProble
 
 
 def comparators_import(
-    *, name: str, content: bytes, source_document: str = "uploaded"
+    *, name: str, content: bytes, source_document: str = "uploaded", user=None
 ) -> tuple[int, list[RowProblem]]:
     """Import comparator figures in long format `area_code,year,measure,value`: all rows or none.
 
@@ -624,6 +652,7 @@ def comparators_import(
     if missing:
         return 0, [RowProblem(1, ", ".join(sorted(missing)), "", "Required column is missing")]
     las = {la.code: la for la in LocalAuthority.objects.all()}
+    writable = _writable_area_codes(user, with_comparators=True)
     problems, rows = [], []
     for i, r in enumerate(df.to_dict("records"), start=2):
         code = r["area_code"].strip()
@@ -635,6 +664,16 @@ def comparators_import(
         if code not in las:
             row_problems.append(
                 RowProblem(i, "area_code", r["area_code"], "Not an area code the portal holds")
+            )
+        elif writable is not None and code not in writable:
+            row_problems.append(
+                RowProblem(
+                    i,
+                    "area_code",
+                    r["area_code"],
+                    "You may not change this area's figures: it is not one of your authorities, "
+                    "their statistical neighbours, a region or England",
+                )
             )
         if not (year.isdigit() and 2000 <= int(year) <= 2100):
             row_problems.append(RowProblem(i, "year", year, "Year must be a collection year such as 2020"))

@@ -252,3 +252,27 @@ def test_safe_cell(value, expected):
     from sufficiency.csvsafe import safe_cell
 
     assert safe_cell(value) == expected
+
+
+def test_scoped_data_admin_cannot_write_another_authoritys_population(norfolk_admin, seeded_core):
+    content = b"la_code,year,population\nE10000020,2020,180000\nZ99999999,2020,999\n"
+    response = _client(norfolk_admin).post(
+        reverse("data:population_upload"), {"file": SimpleUploadedFile("population.csv", content)}
+    )
+    assert response.status_code == 200
+    assert "You may not change this authority" in response.content.decode()
+    assert not Population.objects.filter(year=2020, la__code__in=["E10000020", "Z99999999"]).exists()
+
+
+def test_scoped_data_admin_writes_comparators_only_for_areas_compared_with(norfolk_admin, seeded_core):
+    from placements.models import MeasureValue
+    from placements.services import comparators_import
+
+    neighbour = LocalAuthority.objects.get(code="E10000020").statistical_neighbours.first()
+    ok = f"area_code,year,measure,value\nE92000001,2020,rate_per_10k,67\n{neighbour.code},2020,rate_per_10k,55\n"
+    saved, problems = comparators_import(name="c.csv", content=ok.encode(), user=norfolk_admin)
+    assert (saved, problems) == (2, [])
+    bad = "area_code,year,measure,value\nZ99999999,2021,rate_per_10k,1\n"
+    saved, problems = comparators_import(name="c.csv", content=bad.encode(), user=norfolk_admin)
+    assert saved == 0 and [p.column for p in problems] == ["area_code"]
+    assert not MeasureValue.objects.filter(la__code="Z99999999", year=2021).exists()
