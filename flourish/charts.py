@@ -7,6 +7,7 @@ import io
 from html import escape
 
 from flourish.assess import Point
+from flourish.periods import period_label
 from sufficiency import csvsafe
 
 # Okabe–Ito palette as in placements.charts; every series also differs by dash and marker.
@@ -41,7 +42,7 @@ def series(points: list[Point]) -> list[tuple[str, list[float | None]]]:
 
 def figure(points: list[Point], *, unit: str = "", target=None) -> dict:
     """Plotly figure JSON: the measure and its comparators by period, and the target as a line."""
-    x = [p.period for p in points]
+    x = [period_label(p.period) for p in points]
     data = []
     for i, (name, values) in enumerate(series(points)):
         data.append(
@@ -93,7 +94,7 @@ def table(points: list[Point], *, target=None) -> dict:
     rows = []
     for i, p in enumerate(points):
         values = [values[i] for _, values in cols] + ([targets[i]] if targets else [])
-        rows.append({"label": p.period, "values": values, "provisional": p.provisional})
+        rows.append({"label": period_label(p.period), "values": values, "provisional": p.provisional})
     return {"columns": columns, "rows": rows}
 
 
@@ -144,7 +145,7 @@ def svg(points: list[Point], *, title: str, target=None, width: int = 560, heigh
     ]
     for i, p in enumerate(points):
         parts.append(
-            f'<text x="{px(i):.1f}" y="{upper + h + 14}" font-size="10" text-anchor="middle">{escape(p.period)}</text>'
+            f'<text x="{px(i):.1f}" y="{upper + h + 14}" font-size="10" text-anchor="middle">{escape(period_label(p.period))}</text>'
         )
     dash = ["", "6,3", "2,3", "6,3,2,3", "10,4"]
     for k, (name, vs) in enumerate(cols):

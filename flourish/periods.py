@@ -50,6 +50,20 @@ def period_end(label: str) -> date | None:
     return None
 
 
+def period_label(label: str) -> str:
+    """A period as a reader writes it: an ISO month "2020-03" as "March 2020", a financial year
+    "2020-21" as "2020/21"; anything else as written."""
+    text = " ".join((label or "").split())
+    if m := _SPLIT.match(text):
+        start = int(m[1])
+        end = int(m[2]) if len(m[2]) == 4 else (start // 100) * 100 + int(m[2])
+        if end == start + 1:
+            return f"{start}/{str(end)[-2:]}"
+        if len(m[2]) == 2 and 1 <= int(m[2]) <= 12 and "-" in text:
+            return f"{calendar.month_name[int(m[2])]} {start}"
+    return text
+
+
 def sort_key(label: str, end: date | None) -> tuple:
     """Order dated periods by end date, then undated ones by label."""
     return (end is None, end or date.min, label)

@@ -252,5 +252,7 @@ LOGGING = {
 }
 
 SERVICE_NAME = "Sufficiency Planning Portal"
+# Where the phase banner's feedback link writes to; without it, the accessibility statement's contact part.
+FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", default="")
 # The local authority a new page shows by default (Norfolk).
 DEFAULT_LA_CODE = env.str("DEFAULT_LA_CODE", default="E10000020")

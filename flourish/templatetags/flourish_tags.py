@@ -20,3 +20,11 @@ def with_unit(value, unit: str = "") -> str:
     if not unit or unit in ("count", "number"):
         return number
     return f"{number} {unit}"
+
+
+@register.filter
+def period(label) -> str:
+    """A period as a reader writes it ("March 2020", "2020/21")."""
+    from flourish.periods import period_label
+
+    return period_label(str(label or ""))

@@ -1,3 +1,5 @@
+import pytest
+
 from flourish import charts
 from flourish.assess import Point
 
@@ -48,3 +50,19 @@ def test_with_unit():
     assert with_unit(65.1, "per 10,000") == "65.1 per 10,000"
     assert with_unit(15000.0, "count") == "15,000"
     assert with_unit(None, "%") == "–"
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("2020-03", "March 2020"),
+        ("2020-21", "2020/21"),
+        ("2020/21", "2020/21"),
+        ("2021", "2021"),
+        ("Q1 2021", "Q1 2021"),
+    ],
+)
+def test_periods_are_shown_as_a_reader_writes_them(label, shown):
+    from flourish.periods import period_label
+
+    assert period_label(label) == shown
