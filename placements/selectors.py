@@ -403,11 +403,17 @@ def dashboard_tiles(values: dict, year: int | None) -> list[dict]:
 def _tile_published_note(values: dict, code: str, at: int | None, source: str) -> dict:
     """A published figure's note (its period and caveats) and its source, as a reader would cite it."""
     if source != "published" or at is None:
-        return {"note": "", "cited": ""}
+        return {"note": "", "cited": "", "in_year": False}
     from sufficiency.sources import reader_text, source_citation
 
     row = values["published"][code][at][0]
-    return {"note": reader_text(row["note"] or ""), "cited": source_citation(row["document"], row["section"])}
+    note = reader_text(row["note"] or "")
+    return {
+        "note": note,
+        "cited": source_citation(row["document"], row["section"]),
+        # Said on the tile itself, not only in its notes: the heading promises years ending 31 March.
+        "in_year": "not a year ending 31 March" in note,
+    }
 
 
 def _tile_value(values: dict, code: str, year: int | None) -> tuple[float | None, float | None, str, int | None]:

@@ -154,8 +154,15 @@ def reader_text(text: str) -> str:
 
     text = _CITED.sub(file_ref, text)
     text = _SEED.sub(seed_ref, text)
+    # What is left of the transcribers' word for a source document ("seed says", "the seed's table").
+    text = re.sub(r"\bseed documents\b", "source documents", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(?:(the|The) )?(seed|Seed)\b",
+        lambda m: f"{m[1]} document" if m[1] else ("The document" if m[2] == "Seed" else "the document"),
+        text,
+    )
     # A sentence that now starts "the Sufficiency Strategy…" reads better capitalised.
-    return re.sub(r"(^|[.:;]\s+)the ", lambda m: f"{m[1]}The ", text)
+    return re.sub(r"(^|[.]\s+)the ", lambda m: f"{m[1]}The ", text)
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.DOTALL)

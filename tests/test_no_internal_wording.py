@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 FILE_NAME = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\.txt\b")
-SEED_WORDING = re.compile(r"\bseed documents?\b|\bseed 00\d\b", re.IGNORECASE)
+SEED_WORDING = re.compile(r"\bseed documents?\b|\bseed 00\d\b|\bseed(?:'s)? (?:says|gives|words)\b|\bthe seed(?:'s)?\b", re.IGNORECASE)
 CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
@@ -77,6 +77,7 @@ def test_the_checker_finds_each_kind_of_internal_wording():
         "cla_31_march",
     ]
     assert internal_wording("<p><strong>20.1%</strong> children looked after</p>", {"cla_31_march"}) == []
+    assert internal_wording("<p>seed says 'around one in seven'</p>", set()) == ["seed says"]
 
 
 @pytest.fixture

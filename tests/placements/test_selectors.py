@@ -129,3 +129,4 @@ def test_published_tile_shows_its_note_and_source_as_a_reader_cites_it(norfolk):
     assert tile["source"] == "published"
     assert tile["note"] == "An in-year figure for 2020/21, not a year ending 31 March figure."
     assert tile["cited"].endswith(", Placement stability") and ".txt" not in tile["cited"]
+    assert tile["in_year"]
