@@ -44,7 +44,24 @@ def figure(points: list[Point], *, unit: str = "", target=None) -> dict:
     """Plotly figure JSON: the measure and its comparators by period, and the target as a line."""
     x = [period_label(p.period) for p in points]
     data = []
+    single = len(points) == 1
     for i, (name, values) in enumerate(series(points)):
+        if single:
+            # One period: labelled bars side by side (a lone dot on a wide axis hides its point).
+            data.append(
+                {
+                    "type": "bar",
+                    "x": x,
+                    "y": values,
+                    "name": name,
+                    "marker": {"color": PALETTE[i]},
+                    "text": [_axis(v) if v is not None else "" for v in values],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                    "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>",
+                }
+            )
+            continue
         data.append(
             {
                 "type": "scatter",
@@ -64,7 +81,7 @@ def figure(points: list[Point], *, unit: str = "", target=None) -> dict:
         data.append(
             {
                 "type": "scatter",
-                "mode": "lines",
+                "mode": "lines+markers" if single else "lines",
                 "line_shape": "hv",
                 "x": x,
                 "y": targets,
@@ -79,6 +96,8 @@ def figure(points: list[Point], *, unit: str = "", target=None) -> dict:
             "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
             "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
             "legend": {"orientation": "h", "y": -0.25},
+            "showlegend": True,
+            **({"barmode": "group", "bargap": 0.5} if single else {}),
             "xaxis": {"title": {"text": "Period"}, "type": "category"},
             "yaxis": {"title": {"text": unit or "Value"}, "rangemode": "tozero"},
             "hovermode": "x unified",

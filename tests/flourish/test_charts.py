@@ -66,3 +66,13 @@ def test_periods_are_shown_as_a_reader_writes_them(label, shown):
     from flourish.periods import period_label
 
     assert period_label(label) == shown
+
+
+def test_one_period_is_drawn_as_labelled_bars_with_its_comparator():
+    fig = charts.figure([Point("2019", None, 7, england=6)], unit="1 in N")
+    kinds = {trace["name"]: trace["type"] for trace in fig["data"]}
+    assert set(kinds.values()) == {"bar"} and len(kinds) == 2
+    assert [trace["text"] for trace in fig["data"]] == [["7"], ["6"]]
+    assert fig["layout"]["showlegend"] is True
+    two = charts.figure([Point("2019", None, 7), Point("2020", None, 6)])
+    assert {trace["type"] for trace in two["data"]} == {"scatter"}
