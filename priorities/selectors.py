@@ -73,11 +73,14 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def action_history(*, action: Action) -> list[HistoryEntry]:
-    """Every recorded change of the action (django-simple-history), newest first, with field diffs."""
-    records = list(action.history.select_related("history_user").order_by("-history_date", "-history_id"))
+def action_history(*, action: Action, limit: int | None = None) -> list[HistoryEntry]:
+    """The action's recorded changes (django-simple-history), newest first, with field diffs; the
+    latest `limit` of them when given (one more record is read to diff the oldest shown)."""
+    query = action.history.select_related("history_user").order_by("-history_date", "-history_id")
+    records = list(query[: limit + 1] if limit is not None else query)
+    shown = records[:limit] if limit is not None else records
     entries = []
-    for i, record in enumerate(records):
+    for i, record in enumerate(shown):
         older = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if older is not None:

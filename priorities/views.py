@@ -75,17 +75,29 @@ def action_list(request):
     )
 
 
+ACTION_PAGE_LATEST = 20
+
+
 @require_GET
 def action_detail(request, pk: int):
     action = _action_or_404(pk)
+    # The latest changes by default (the page a status save returns to stays quick however long the
+    # history grows); every change with ?history=all.
+    everything = request.GET.get("history") == "all"
+    limit = None if everything else ACTION_PAGE_LATEST
+    timeline = selectors.action_timeline(action=action)
     return render(
         request,
         "priorities/action_detail.html",
         {
             "action": action,
             "rag": action.rag(),
-            "timeline": selectors.action_timeline(action=action),
-            "history": selectors.action_history(action=action),
+            "timeline": timeline if everything else timeline[:limit],
+            "timeline_total": timeline.count(),
+            "history": selectors.action_history(action=action, limit=limit),
+            "history_total": action.history.count(),
+            "showing_all": everything,
+            "latest": ACTION_PAGE_LATEST,
             "can_edit": request.user.has_perm("priorities.edit_action", action),
             "can_manage": request.user.has_perm("priorities.manage_strategy"),
         },

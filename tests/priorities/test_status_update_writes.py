@@ -120,3 +120,22 @@ def test_conflict_page_shows_the_action_as_it_is_now(
     assert "Current status: <strong" in response.content.decode() and ">On hold</strong>" in (
         response.content.decode()
     )
+
+
+def test_action_page_shows_the_latest_changes_and_links_to_every_change(cr_action, commissioner, client):
+    for i in range(22):
+        services.action_update_status(
+            action=cr_action,
+            user=commissioner,
+            to_status="On hold" if i % 2 == 0 else "In progress",
+            comment=f"Update {i}",
+            expected_version=cr_action.version,
+        )
+    client.force_login(commissioner)
+    url = reverse("priorities:action_detail", args=[cr_action.pk])
+    page = client.get(url).content.decode()
+    assert "Update 21" in page and "Update 1<" not in page
+    assert "Showing the latest 20 of 22 status updates." in page
+    assert "Showing the latest 20 of 23 changes." in page
+    everything = client.get(url, {"history": "all"}).content.decode()
+    assert "Update 0<" in everything and "Showing the latest" not in everything
