@@ -112,6 +112,11 @@ def import_detail(request, pk):
             {"measure": m, "title": MEASURES[m].title if m in MEASURES else m, "value": format_value(m, v)}
             for y, m, v in computed_measures(la=job.la, year=job.collection_year)
         ]
+    moves = []
+    if job.status == ImportJob.Status.SUCCEEDED:
+        from placements.selectors import headline_moves
+
+        moves = headline_moves(la=job.la, year=job.collection_year)
     errors = _problem_kinds(job, ImportProblem.Severity.ERROR)
     warnings = _problem_kinds(job, ImportProblem.Severity.WARNING)
     return render(
@@ -124,6 +129,7 @@ def import_detail(request, pk):
             "problem_sections": [("Errors", errors), ("Warnings", warnings)],
             "examples_per_kind": EXAMPLES_PER_KIND,
             "measures_rows": measures_rows,
+            "moves": moves,
         },
     )
 

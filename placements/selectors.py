@@ -44,6 +44,46 @@ def computed_measures(*, la: LocalAuthority, year: int | None = None) -> list[tu
     return sorted(rows, key=lambda r: (r[0], order.get(r[1], len(order)), r[1]))
 
 
+# A headline figure that moves more than this from the year before is worth a second look after an
+# import (a wrong year, a partial extract, a duplicated file): (relative change, smallest absolute change).
+HEADLINE_MOVES = {
+    "cla_31_march": (0.25, 20),
+    "starts": (0.4, 20),
+    "ceases": (0.4, 20),
+    "rate_per_10k": (0.25, 5),
+}
+
+
+def headline_moves(*, la: LocalAuthority, year: int) -> list[dict]:
+    """Headline figures of `year` that moved implausibly far from the year before (computed figures,
+    else published ones for the year before), for the data admin to check after an import."""
+    codes = list(HEADLINE_MOVES)
+    rows = MeasureValue.objects.filter(
+        la=la, year__in=[year - 1, year], measure__in=codes, value__isnull=False
+    ).values_list("year", "measure", "source", "value")
+    held: dict[tuple[int, str], float] = {}
+    for y, code, source, value in sorted(rows, key=lambda r: r[2] != MeasureValue.Source.COMPUTED):
+        if source in (MeasureValue.Source.COMPUTED, MeasureValue.Source.PUBLISHED):
+            held.setdefault((y, code), value)
+    moves = []
+    for code in codes:
+        before, after = held.get((year - 1, code)), held.get((year, code))
+        if before is None or after is None or before == 0:
+            continue
+        relative, smallest = HEADLINE_MOVES[code]
+        if abs(after - before) >= smallest and abs(after - before) / abs(before) > relative:
+            moves.append(
+                {
+                    "code": code,
+                    "title": measure_title(code),
+                    "before": before,
+                    "after": after,
+                    "percent": round(100 * (after - before) / abs(before)),
+                }
+            )
+    return moves
+
+
 SOURCE_ORDER = {"computed": 0, "published": 1, "comparator": 2}
 
 

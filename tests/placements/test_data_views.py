@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from placements.models import ImportJob, Return
+from sufficiency.models import LocalAuthority
 from tests.placements.returns import bad_return, small_return
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,21 @@ def test_one_size_rule_for_browser_and_command(data_admin_client, seeded_core, s
     with pytest.raises(CommandError, match="together"):
         call_command("import_903", "--la", "E10000020", "--year", "2020", *paths)
     assert ImportJob.objects.count() == 0
+
+
+def test_import_page_warns_when_a_headline_figure_jumps(data_admin_client, seeded_core):
+    from placements.models import ImportJob, MeasureValue
+
+    norfolk = LocalAuthority.objects.get(code="E10000020")
+    for year, value in ((2022, 1083), (2023, 2125)):
+        MeasureValue.objects.create(
+            la=norfolk, year=year, measure="cla_31_march", value=value, source="computed"
+        )
+    MeasureValue.objects.create(la=norfolk, year=2022, measure="starts", value=400, source="computed")
+    MeasureValue.objects.create(la=norfolk, year=2023, measure="starts", value=420, source="computed")
+    job = ImportJob.objects.create(la=norfolk, collection_year=2023, status=ImportJob.Status.SUCCEEDED)
+    page = data_admin_client.get(reverse("data:import_detail", args=[job.pk])).content.decode()
+    assert "Check these figures" in page
+    assert "Children looked after on 31 March: 1,083 in 2021/22 to 2,125 in 2022/23 (+96%)" in page
+    assert "Children who started to be looked after:" not in page  # 5% is an ordinary year
+    assert "?la=E10000020&amp;to=2023" in page
