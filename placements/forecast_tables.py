@@ -540,8 +540,8 @@ def _layout(y_title: str, x_title: str = "Date") -> dict:
         "title": {"text": ""},
         "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
         "margin": {"l": 70, "r": 20, "t": 20},
-        "xaxis": {"title": {"text": x_title}, "type": "date"},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+        "xaxis": {"title": {"text": x_title}, "type": "date", "tickformat": "%b %Y"},
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "tickformat": ",.0f"},
         "hovermode": "x unified",
     }
 
