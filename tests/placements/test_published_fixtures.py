@@ -1,7 +1,7 @@
 """Checks on the published-figure fixtures transcribed from the seed documents.
 
 Plain csv + pytest: no database. The seed documents live in shared/seeds/ beside the repository
-(/work/shared beside /work/main; CI clones the repo with shared/ next to it).
+(CI clones the repository with shared/ beside it; SHARED_DIR names another place).
 """
 
 import csv
