@@ -84,6 +84,28 @@ def headline_moves(*, la: LocalAuthority, year: int) -> list[dict]:
     return moves
 
 
+def published_figures(*, la: LocalAuthority, codes: list[str]) -> list[dict]:
+    """The figures published for an authority on these measures, with the period, the source as a
+    reader cites it and the note (period and caveats), for a measure's About page."""
+    from sufficiency.sources import reader_text, source_citation
+
+    rows = MeasureValue.objects.filter(la=la, measure__in=codes, source=MeasureValue.Source.PUBLISHED)
+    out = []
+    for mv in rows.order_by("measure", "year"):
+        note = reader_text(mv.note or "")
+        out.append(
+            {
+                "title": measure_title(mv.measure),
+                "year_label": collection_year(mv.year),
+                "display": measure_value(mv.value, measure_unit(mv.measure)) if mv.value is not None else "–",
+                "cited": source_citation(mv.source_document, mv.source_section),
+                "note": note,
+                "in_year": "not a year ending 31 March" in note,
+            }
+        )
+    return out
+
+
 SOURCE_ORDER = {"computed": 0, "published": 1, "comparator": 2}
 
 

@@ -94,11 +94,14 @@ def chart_about(request, chart_id: str):
                 "meta": selectors.published_meta().get(code),
             }
         )
+    la = _chosen_la(request)
     return render(
         request,
         "placements/chart_about.html",
         {
             "spec": spec,
+            "la": la,
+            "published": selectors.published_figures(la=la, codes=[d["code"] for d in definitions]) if la else [],
             "definitions": definitions,
             "query": request.GET.urlencode(),
         },

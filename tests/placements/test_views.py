@@ -312,3 +312,24 @@ def test_measures_xlsx_writes_formula_like_text_as_text(manager_client, seeded_c
         c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
     ]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_about_page_lists_published_figures_with_period_source_and_caveat(manager_client, seeded_core):
+    norfolk = LocalAuthority.objects.get(code="E10000020")
+    MeasureValue.objects.create(
+        la=norfolk,
+        year=2021,
+        measure="stability_3plus_pct",
+        value=11.1,
+        source="published",
+        source_document="004_22bfac70eab5605e.txt",
+        source_section="paragraph 4.3 (Placement Stability)",
+        note="Most recent figure. Held as 2020/21: an in-year figure for 2020/21, not a year ending 31 March figure.",
+    )
+    page = manager_client.get(
+        reverse("placements:chart_about", args=["stability"]), {"la": "E10000020"}
+    ).content.decode()
+    assert "Published figures for Norfolk" in page
+    assert "2020/21: 11.1%" in page
+    assert "An in-year figure, not a year ending 31 March." in page
+    assert "paragraph 4.3 (Placement Stability)" in page and ".txt" not in page
