@@ -8,7 +8,10 @@ Also: the phase banner sits in the header and its feedback link goes somewhere; 
 can be scrolled from the keyboard and keeps its first column in view.
 """
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, ROLES
@@ -165,17 +168,17 @@ def test_show_as_table_reads_hide_table_while_open(browser_page, login_as, make_
     summary = page.locator("details.govuk-details summary").first
     label = summary.locator(".govuk-details__summary-text")
     hidden_name = label.locator(".govuk-visually-hidden").inner_text()
-    assert (
-        label.inner_text().startswith("Show as table") and summary.get_attribute("aria-expanded") == "false"
-    )
+    # The label changes on the details' toggle event, which fires after the click: wait for it.
+    expect(label).to_have_text(re.compile(r"^Show as table"))
+    expect(summary).to_have_attribute("aria-expanded", "false")
     summary.click()
-    assert label.inner_text().startswith("Hide table") and summary.get_attribute("aria-expanded") == "true"
+    expect(label).to_have_text(re.compile(r"^Hide table"))
+    expect(summary).to_have_attribute("aria-expanded", "true")
     assert label.locator(".govuk-visually-hidden").inner_text() == hidden_name  # the chart's name stays
     assert summary.locator("xpath=..").locator("table").is_visible()
     summary.press("Enter")  # keyboard closes it again
-    assert (
-        label.inner_text().startswith("Show as table") and summary.get_attribute("aria-expanded") == "false"
-    )
+    expect(label).to_have_text(re.compile(r"^Show as table"))
+    expect(summary).to_have_attribute("aria-expanded", "false")
 
 
 def test_wide_tables_on_a_phone_say_they_scroll_and_keep_their_first_column(
