@@ -87,23 +87,30 @@ def headline_moves(*, la: LocalAuthority, year: int) -> list[dict]:
 def published_figures(*, la: LocalAuthority, codes: list[str]) -> list[dict]:
     """The figures published for an authority on these measures, with the period, the source as a
     reader cites it and the note (period and caveats), for a measure's About page."""
+    rows = MeasureValue.objects.filter(la=la, measure__in=codes, source=MeasureValue.Source.PUBLISHED)
+    return [
+        {
+            "title": measure_title(mv.measure),
+            "year_label": collection_year(mv.year),
+            "display": measure_value(mv.value, measure_unit(mv.measure)) if mv.value is not None else "–",
+            **published_note(mv.note, mv.source_document, mv.source_section),
+        }
+        for mv in rows.order_by("measure", "year")
+    ]
+
+
+def published_note(note: str, document: str, section: str) -> dict:
+    """A published figure's note (its period and caveats) and its source, as a reader would cite them,
+    and whether it is an in-year figure (said on the tile or page itself: headings promise years
+    ending 31 March)."""
     from sufficiency.sources import reader_text, source_citation
 
-    rows = MeasureValue.objects.filter(la=la, measure__in=codes, source=MeasureValue.Source.PUBLISHED)
-    out = []
-    for mv in rows.order_by("measure", "year"):
-        note = reader_text(mv.note or "")
-        out.append(
-            {
-                "title": measure_title(mv.measure),
-                "year_label": collection_year(mv.year),
-                "display": measure_value(mv.value, measure_unit(mv.measure)) if mv.value is not None else "–",
-                "cited": source_citation(mv.source_document, mv.source_section),
-                "note": note,
-                "in_year": "not a year ending 31 March" in note,
-            }
-        )
-    return out
+    note = reader_text(note or "")
+    return {
+        "note": note,
+        "cited": source_citation(document, section),
+        "in_year": "not a year ending 31 March" in note,
+    }
 
 
 SOURCE_ORDER = {"computed": 0, "published": 1, "comparator": 2}
@@ -466,16 +473,8 @@ def _tile_published_note(values: dict, code: str, at: int | None, source: str) -
     """A published figure's note (its period and caveats) and its source, as a reader would cite it."""
     if source != "published" or at is None:
         return {"note": "", "cited": "", "in_year": False}
-    from sufficiency.sources import reader_text, source_citation
-
     row = values["published"][code][at][0]
-    note = reader_text(row["note"] or "")
-    return {
-        "note": note,
-        "cited": source_citation(row["document"], row["section"]),
-        # Said on the tile itself, not only in its notes: the heading promises years ending 31 March.
-        "in_year": "not a year ending 31 March" in note,
-    }
+    return published_note(row["note"], row["document"], row["section"])
 
 
 def _tile_value(values: dict, code: str, year: int | None) -> tuple[float | None, float | None, str, int | None]:
