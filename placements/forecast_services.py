@@ -84,13 +84,11 @@ def forecast_runs_expire_stale() -> int:
     FORECAST_RUN_MAX_SECONDS ago, or QUEUED for longer than IMPORT_JOB_QUEUE_MAX_SECONDS. A failed run's
     results are never shown. Returns how many runs were marked failed.
     """
+    from placements.services import lease_lapsed
+
     now = timezone.now()
-    lapsed = now - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
     running = ForecastRun.objects.filter(status=ForecastRun.Status.RUNNING).filter(
-        Q(heartbeat_at__lt=lapsed)
-        | Q(heartbeat_at__isnull=True, started_at__lt=lapsed)
-        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
-        | Q(started_at__lt=now - timedelta(seconds=settings.FORECAST_RUN_MAX_SECONDS))
+        lease_lapsed(now) | Q(started_at__lt=now - timedelta(seconds=settings.FORECAST_RUN_MAX_SECONDS))
     )
     queued = ForecastRun.objects.filter(
         status=ForecastRun.Status.QUEUED,

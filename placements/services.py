@@ -367,6 +367,17 @@ def _return_summary(ret: Return) -> dict:
 # ---- dead jobs, leftovers and retention --------------------------------------------------------------
 
 
+def lease_lapsed(now) -> Q:
+    """Rows (import jobs, forecast runs) whose lease (`heartbeat_at`, else `started_at`) is older than
+    IMPORT_JOB_LEASE_SECONDS: their worker is gone."""
+    lapsed = now - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+    return (
+        Q(heartbeat_at__lt=lapsed)
+        | Q(heartbeat_at__isnull=True, started_at__lt=lapsed)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
+    )
+
+
 def import_jobs_expire_stale() -> int:
     """Mark dead import jobs failed and delete what they left; cheap enough to call on every data page.
 
@@ -376,12 +387,7 @@ def import_jobs_expire_stale() -> int:
     jobs were marked failed.
     """
     now = timezone.now()
-    lapsed = now - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
-    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
-        Q(heartbeat_at__lt=lapsed)
-        | Q(heartbeat_at__isnull=True, started_at__lt=lapsed)
-        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
-    )
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(lease_lapsed(now))
     queued = ImportJob.objects.filter(
         status=ImportJob.Status.QUEUED,
         created_at__lt=now - timedelta(seconds=settings.IMPORT_JOB_QUEUE_MAX_SECONDS),
