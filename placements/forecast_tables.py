@@ -1,7 +1,7 @@
 """The forecast pages' tables and charts, as pure functions of a stored ForecastRun.results dict.
 
 A table is {"id", "title", "columns": [(name, kind)], "rows": [[raw value, ...]], "cells": [[display, ...]]};
-the page shows `cells`, the CSV and XLSX downloads write `rows`. Kinds: text, count (children, one decimal),
+the page shows `cells`, the CSV and XLSX downloads write `rows`. Kinds: text, count (children, whole on the page),
 whole, money (£, whole pounds), pct (one decimal), bool. A figure is plain plotly JSON (see charts.py).
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from placements.charts import DASHES, MARKERS, PALETTE, legend_below
 from placements.models import FORECAST_GROUP_LABELS
+from sufficiency.templatetags.portal_format import count
 
 BAND_LABELS = {
     "under_1": "Under 1",
@@ -32,10 +33,8 @@ def group_label(group: str) -> str:
 def _fmt(value: Any, kind: str) -> str:
     if value is None or value == "":
         return "–"
-    if kind == "count":  # children: whole on the page; the downloads keep the decimals
-        return f"{value:,.0f}"
-    if kind == "whole":
-        return f"{value:,.0f}"
+    if kind in ("count", "whole"):  # children: whole on the page; the downloads keep the decimals
+        return count(value)
     if kind == "money":
         return f"£{value:,.0f}" if value >= 0 else f"−£{-value:,.0f}"
     if kind == "pct":
