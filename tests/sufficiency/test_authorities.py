@@ -1,0 +1,76 @@
+"""Every English local authority is held after migrating, with its ONS code, DfE number and region."""
+
+import pytest
+
+from sufficiency.models import LocalAuthority
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "code, number, name, region",
+    [
+        ("E10000020", "926", "Norfolk", "E12000006"),
+        ("E06000063", "942", "Cumberland", "E12000002"),
+        ("E06000064", "943", "Westmorland and Furness", "E12000002"),
+        ("E06000065", "815", "North Yorkshire", "E12000003"),
+        ("E06000066", "933", "Somerset", "E12000009"),
+        ("E09000001", "201", "City of London", "E12000007"),
+        ("E06000053", "420", "Isles of Scilly", "E12000009"),
+        ("E08000025", "330", "Birmingham", "E12000005"),
+        ("E06000062", "941", "West Northamptonshire", "E12000004"),
+    ],
+)
+def test_spot_checked_authorities(code, number, name, region):
+    la = LocalAuthority.objects.get(code=code)
+    assert (la.dfe_number, la.name, la.kind, la.region.code) == (number, name, "la", region)
+
+
+def test_every_upper_tier_authority_once_and_none_replaced_in_2023():
+    las = LocalAuthority.objects.las().filter(is_synthetic=False)
+    assert las.count() == 153
+    numbers = list(las.values_list("dfe_number", flat=True))
+    assert len(set(numbers)) == 153 and all(n.isdigit() and len(n) == 3 for n in numbers)
+    # Cumbria, the county of North Yorkshire and the county of Somerset ended on 31 March 2023.
+    assert not LocalAuthority.objects.filter(code__in=["E10000006", "E10000023", "E10000027"]).exists()
+    assert not las.filter(region__isnull=True).exists()
+
+
+def test_regions_and_england():
+    regions = dict(LocalAuthority.objects.filter(kind="region").values_list("code", "name"))
+    assert regions == {
+        "E12000001": "North East",
+        "E12000002": "North West",
+        "E12000003": "Yorkshire and The Humber",
+        "E12000004": "East Midlands",
+        "E12000005": "West Midlands",
+        "E12000006": "East of England",
+        "E12000007": "London",
+        "E12000008": "South East",
+        "E12000009": "South West",
+    }
+    assert LocalAuthority.objects.get(code="E92000001").kind == "national"
+    members = {
+        code: LocalAuthority.objects.las().filter(region__code=code, is_synthetic=False).count()
+        for code in regions
+    }
+    assert members == {
+        "E12000001": 12,
+        "E12000002": 24,
+        "E12000003": 15,
+        "E12000004": 10,
+        "E12000005": 14,
+        "E12000006": 11,
+        "E12000007": 33,
+        "E12000008": 19,
+        "E12000009": 15,
+    }
+
+
+def test_seed_updates_by_code_without_duplicating(seeded_core):
+    """The seed's authorities (Norfolk, its neighbours, the demo county) land on the migrated rows."""
+    norfolk = LocalAuthority.objects.get(code="E10000020")
+    assert LocalAuthority.objects.filter(name="Norfolk").count() == 1
+    assert norfolk.statistical_neighbours.count() == 10
+    assert LocalAuthority.objects.las().filter(is_synthetic=False).count() == 153
+    assert LocalAuthority.objects.get(code="Z99999999").is_synthetic
