@@ -85,6 +85,11 @@ class User(AbstractUser):
         help_text="The authorities this user may see. None granted means every authority held.",
     )
     job_title = models.CharField(max_length=120, blank=True)
+    email_reminders = models.BooleanField(
+        "weekly reminder e-mail",
+        default=True,
+        help_text="A weekly e-mail of the user's actions and measures that are due, overdue or not updated.",
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[teams])
 
@@ -93,3 +98,31 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ReminderDigest(models.Model):
+    """A weekly reminder e-mail sent to a user: at most one per ISO week (the constraint makes it so)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminder_digests")
+    week = models.CharField(max_length=8, help_text="ISO week, for example 2026-W49.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    actions = models.PositiveIntegerField(default=0, help_text="Actions listed in the e-mail.")
+    measures = models.PositiveIntegerField(default=0, help_text="Measures listed in the e-mail.")
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="one_reminder_digest_per_week")]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.user} for {self.week}"
+
+
+class FrontPageVisit(models.Model):
+    """When a user last opened the front page, so it can show what changed since their previous visit."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="front_page_visit")
+    previous_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} last saw the front page at {self.seen_at:%Y-%m-%d %H:%M}"
