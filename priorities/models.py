@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -110,27 +111,45 @@ class ActionQuerySet(models.QuerySet):
         return self.exclude(status__in=Action.CLOSED_STATUSES)
 
     def late(self, today: date) -> ActionQuerySet:
-        """Past the last day of their timescale and not complete or cancelled."""
-        return self.open().filter(due_end__lt=today)
+        """Past their due date (the revised one when set) and not complete, cancelled or launched."""
+        return (
+            self.open()
+            .exclude(status=Action.Status.LAUNCHED)
+            .filter(Q(revised_due_date__lt=today) | Q(revised_due_date__isnull=True, due_end__lt=today))
+        )
 
     def for_teams(self, teams) -> ActionQuerySet:
         """Owned or co-owned by any of the teams."""
         return self.filter(Q(owner_team__in=teams) | Q(co_owner_teams__in=teams)).distinct()
 
+    def with_last_updated(self) -> ActionQuerySet:
+        """Annotate `last_updated_at`: the latest status update, or when the action was added."""
+        latest = (
+            StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+        )
+        return self.annotate(last_updated_at=Coalesce(Subquery(latest), F("created_at")))
+
     def with_rag(self, today: date) -> ActionQuerySet:
-        """Annotate `rag_computed` (the rules of priorities.rag, in SQL) and `rag_code` (override first)."""
+        """Annotate `rag_computed` (the rules of priorities.rag, in SQL), `rag_code` (override first),
+        `due_on` (revised due date, else the timescale's last day) and `last_updated_at`."""
+        qs = self if "last_updated_at" in self.query.annotations else self.with_last_updated()
+        qs = qs.annotate(due_on=Coalesce(F("revised_due_date"), F("due_end")))
+        stale_start = timezone.make_aware(datetime.combine(rag_rules.stale_before(today), time.min))
         computed = Case(
             When(status__in=Action.CLOSED_STATUSES, then=Value(rag_rules.NOT_RATED)),
-            When(due_end__isnull=True, then=Value(rag_rules.NOT_RATED)),
-            When(due_end__lt=today, then=Value(rag_rules.RED)),
+            When(status=rag_rules.LAUNCHED, then=Value(rag_rules.GREEN)),
+            When(due_on__lt=today, then=Value(rag_rules.RED)),
+            When(review_date__lte=today, then=Value(rag_rules.AMBER)),
             When(status=Action.Status.ON_HOLD, then=Value(rag_rules.AMBER)),
+            When(last_updated_at__lt=stale_start, then=Value(rag_rules.AMBER)),
+            When(due_on__isnull=True, then=Value(rag_rules.NOT_RATED)),
             When(
-                due_end__lte=today + timedelta(days=rag_rules.AMBER_WITHIN_DAYS), then=Value(rag_rules.AMBER)
+                due_on__lte=today + timedelta(days=rag_rules.AMBER_WITHIN_DAYS), then=Value(rag_rules.AMBER)
             ),
             default=Value(rag_rules.GREEN),
             output_field=models.CharField(),
         )
-        return self.annotate(rag_computed=computed).annotate(
+        return qs.annotate(rag_computed=computed).annotate(
             rag_code=Case(
                 When(~Q(rag_override=""), then=F("rag_override")),
                 default=F("rag_computed"),
@@ -175,6 +194,15 @@ class Action(models.Model):
     timescale_text = models.CharField("timescale (as written)", max_length=100, blank=True)
     due_start = models.DateField(null=True, blank=True)
     due_end = models.DateField(null=True, blank=True)
+    revised_due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Set by a lead commissioner when the action is re-planned; the timescale as written is kept.",
+    )
+    review_date = models.DateField(
+        null=True, blank=True, help_text="When a lead commissioner means to look at the action again."
+    )
+    replan_reason = models.TextField("reason for re-planning", max_length=TEXT_MAX, blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="actions")
     theme_text = models.CharField("themes (as written)", max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
@@ -219,6 +247,19 @@ class Action(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None or (self.priority_id and self.priority.archived_at is not None)
 
+    @property
+    def due_date(self) -> date | None:
+        """The date the action is due: the revised due date when set, else the timescale's last day."""
+        return self.revised_due_date or self.due_end
+
+    def last_updated(self) -> datetime:
+        """The latest status update, or when the action was added (the annotation when read with it)."""
+        annotated = self.__dict__.get("last_updated_at")
+        if annotated is not None:
+            return annotated
+        latest = self.status_updates.order_by("-created_at").values_list("created_at", flat=True).first()
+        return latest or self.created_at
+
     def rag(self, today: date | None = None) -> rag_rules.Rag:
         """The RAG to show, with its rule (see priorities.rag)."""
         return rag_rules.action_rag(
@@ -227,11 +268,21 @@ class Action(models.Model):
             today=today or timezone.localdate(),
             override=self.rag_override,
             override_reason=self.rag_override_reason,
+            revised_due=self.revised_due_date,
+            review_date=self.review_date,
+            last_updated=timezone.localdate(self.last_updated()),
         )
 
     def is_late(self, today: date | None = None) -> bool:
+        """Past its due date (revised, if set) and not closed; a launched action is not late."""
         today = today or timezone.localdate()
-        return self.status not in self.CLOSED_STATUSES and self.due_end is not None and self.due_end < today
+        due = self.due_date
+        return (
+            self.status not in self.CLOSED_STATUSES
+            and self.status != self.Status.LAUNCHED
+            and due is not None
+            and due < today
+        )
 
     def team_ids(self) -> set[int]:
         """The owner team and every co-owner team."""

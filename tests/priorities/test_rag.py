@@ -17,7 +17,7 @@ TODAY = date(2022, 1, 15)
         ("In progress", date(2022, 1, 14), "red"),
         ("Not started", date(2021, 6, 30), "red"),
         ("On hold", date(2021, 6, 30), "red"),
-        ("Launched", date(2021, 12, 31), "red"),
+        ("Launched", date(2021, 12, 31), "green"),  # launched late is not late
         ("In progress", date(2022, 1, 15), "amber"),
         ("In progress", date(2022, 3, 16), "amber"),  # 60 days away
         ("In progress", date(2022, 3, 17), "green"),  # 61 days away
