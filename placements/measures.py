@@ -35,9 +35,12 @@ __all__ = [
     "MEASURE_CODES",
     "MEASURES",
     "MeasureDef",
+    "COUNT_CODES",
     "build_longitudinal",
+    "compute_counts",
     "compute_year",
     "compute_years",
+    "from_counts",
     "latest_per_child",
     "round_half_up",
 ]
@@ -82,6 +85,11 @@ MEASURE_CODES: list[str] = [
     "distance_over_20_count",
     "distance_over_20_pct",
 ]
+
+# The measures that are ratios of other measures; every other measure counts children, so it is a sum over
+# children of what each child contributes (see compute_counts and from_counts).
+DERIVED_CODES = ("rate_per_10k", "stability_3plus_pct", "long_term_stability_pct", "distance_over_20_pct")
+COUNT_CODES: list[str] = [c for c in MEASURE_CODES if c not in DERIVED_CODES]
 
 EPISODE_COLUMNS = [
     "child",
@@ -738,7 +746,6 @@ def _year(p: _Prepared, year: int, population: float | int | None) -> dict[str, 
     out["cla_31_march"] = cla
     out["starts"] = _distinct(p.cid[p.rne_s & (p.decom >= start) & (p.decom <= ref)])
     out["ceases"] = _distinct(p.cid[p.ceased & (p.dec >= start) & (p.dec <= ref)])
-    out["rate_per_10k"] = None if _missing(population) else round_half_up(cla, population, 10_000)
     out["uasc_31_march"] = int(np.count_nonzero(p.uasc_until[kids] > ref))
 
     for code, count in zip(PLACEMENT_GROUPS, np.bincount(p.group[current], minlength=8), strict=True):
@@ -767,7 +774,6 @@ def _year(p: _Prepared, year: int, population: float | int | None) -> dict[str, 
     placements = np.bincount(ov_cid, weights=counted, minlength=p.n_children)
     three_plus = int(np.count_nonzero(placements[kids] >= 3))
     out["stability_3plus_count"] = three_plus
-    out["stability_3plus_pct"] = round_half_up(three_plus, cla)
 
     # Long-term stability.
     eligible = known & (age < 16) & (p.decom[period[kids]] <= _day(year - 3, 9, 30))
@@ -780,7 +786,6 @@ def _year(p: _Prepared, year: int, population: float | int | None) -> dict[str, 
     n_eligible, n_stable = int(np.count_nonzero(eligible)), int(np.count_nonzero(stable))
     out["long_term_eligible"] = n_eligible
     out["long_term_stable_count"] = n_stable
-    out["long_term_stability_pct"] = round_half_up(n_stable, n_eligible)
 
     distance = p.distance[current]
     known_distance = ~np.isnan(distance)
@@ -788,10 +793,29 @@ def _year(p: _Prepared, year: int, population: float | int | None) -> dict[str, 
     over = int(np.count_nonzero(known_distance & (distance > 20.0)))
     out["distance_known_count"] = n_known
     out["distance_over_20_count"] = over
-    out["distance_over_20_pct"] = round_half_up(over, n_known)
 
-    return {code: out[code] for code in MEASURE_CODES}
+    return from_counts(out, population)
 
+
+def _year_counts(p: _Prepared, year: int) -> dict[str, int]:
+    """The count measures of one year (COUNT_CODES), without the ratios."""
+    values = _year(p, year, None)
+    return {code: values[code] for code in COUNT_CODES}
+
+
+def from_counts(counts: Mapping[str, int], population: float | int | None) -> dict[str, int | float | None]:
+    """Every measure of a year from its count measures (COUNT_CODES) and the year's population: the
+    ratios are computed from the counts (never averaged), so counts summed over children give the same
+    measures as a computation over all of them. Returns {code: value} in MEASURE_CODES order."""
+    counts = {code: int(counts[code]) for code in COUNT_CODES}
+    cla = counts["cla_31_march"]
+    derived = {
+        "rate_per_10k": None if _missing(population) else round_half_up(cla, population, 10_000),
+        "stability_3plus_pct": round_half_up(counts["stability_3plus_count"], cla),
+        "long_term_stability_pct": round_half_up(counts["long_term_stable_count"], counts["long_term_eligible"]),
+        "distance_over_20_pct": round_half_up(counts["distance_over_20_count"], counts["distance_known_count"]),
+    }
+    return {code: derived[code] if code in derived else counts[code] for code in MEASURE_CODES}
 
 # ---- public entry points -------------------------------------------------------------------------------
 
@@ -842,3 +866,31 @@ def compute_years(
             "value": pd.Series(rows_value, dtype=object),
         }
     )
+
+
+def compute_counts(
+    episodes_raw: pd.DataFrame, header_raw: pd.DataFrame, uasc_raw: pd.DataFrame, years: Iterable[int]
+) -> dict[int, dict[str, int]]:
+    """The count measures (COUNT_CODES) of each of `years` to which the given children contribute.
+
+    Every count measure counts children, and what a child contributes depends only on that child's own
+    episodes, header and UASC rows (the longitudinal record keeps or drops rows per child and DECOM). So
+    for any set of children, given all of their rows from every return, these counts are exactly their
+    share of the authority's counts: an import changes the counts by (after - before) over the children its
+    return holds, and ratios are then recomputed from the counts (from_counts).
+
+    A child contributes to a year only through an episode of the longitudinal record that overlaps it
+    (DECOM on or before 31 March and DEC blank or on or after 1 April): years no such episode overlaps are
+    left out of the result (all their counts are 0).
+    """
+    longitudinal = build_longitudinal(episodes_raw)
+    wanted = sorted({int(y) for y in years})
+    if longitudinal.empty or not wanted:
+        return {}
+    prepared = _prepare(longitudinal, header_raw, uasc_raw)
+    out = {}
+    for year in wanted:
+        ref, start = _day(year, 3, 31), _day(year - 1, 4, 1)
+        if np.any((prepared.decom <= ref) & (prepared.dec >= start)):
+            out[year] = _year_counts(prepared, year)
+    return out

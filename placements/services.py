@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -315,11 +315,11 @@ def _discard(staged: Return | None) -> None:
 
 
 def _import_make_current(job: ImportJob, staged: Return) -> list[Return]:
-    """Compute the measures as they will be with the staged return in place, then in ONE transaction make
-    it current, replace the authority's computed measures and mark the job succeeded.
+    """Work out how the staged return changes the measures, then in ONE transaction make it current,
+    update the authority's computed measures and mark the job succeeded.
 
-    The measures are computed outside the transaction (short write transactions on SQLite); if another
-    import or a population upload changed the authority's inputs meanwhile, they are computed again, the
+    The change is worked out outside the transaction (short write transactions on SQLite); if another
+    import or a population upload changed the authority's inputs meanwhile, it is worked out again, the
     last time inside the transaction. Returns the superseded returns, whose rows the caller deletes.
     """
     la = job.la
@@ -328,20 +328,24 @@ def _import_make_current(job: ImportJob, staged: Return) -> list[Return]:
         inside = attempt == attempts - 1
         if not inside:
             key = _measures_inputs(la, staged)
-            rows = _measure_rows(la, staged)
+            change = _measures_change(la, staged)
             _progress(job, 0.95, "Saving the measures")
         with transaction.atomic():
             LocalAuthority.objects.select_for_update().get(pk=la.pk)
             if inside:
-                rows = _measure_rows(la, staged)
+                change = _measures_change(la, staged)
             elif _measures_inputs(la, staged) != key:
                 continue  # another write changed what the measures are computed from: compute again
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.status != ImportJob.Status.RUNNING:
                 raise ImportStopped(STOPPED_MESSAGE)
             previous = load.return_make_current(staged)
-            _measures_replace(la, rows)
-            years = sorted({row.year for row in rows} | set(load.la_returns(la).values()))
+            years = _measures_apply(la, change)
+            if years is None:
+                if not inside:
+                    transaction.set_rollback(True)
+                    continue  # the stored measures moved since the change was worked out
+                years = measures_recompute(la=la)  # stored measures inconsistent: recompute them whole
             staged.refresh_from_db()
             job.summary = {**_return_summary(staged), "years_recomputed": years}
             job.status = ImportJob.Status.SUCCEEDED
@@ -526,6 +530,117 @@ def _measure_rows(la: LocalAuthority, staged: Return | None = None) -> list[Meas
         )
         for r in table.itertuples(index=False)
     ]
+
+
+@dataclass(frozen=True)
+class MeasuresChange:
+    """How making a staged return current changes an authority's computed measures.
+
+    `counts`: the count measures of the years worked out whole (a year the authority did not hold, or
+    whose stored counts are incomplete). `deltas`: for the other years held, the change of each count
+    (only years where some count changes). `held`: every year held once the return is current.
+    """
+
+    counts: dict[int, dict[str, int]]
+    deltas: dict[int, dict[str, int]]
+    held: frozenset[int]
+
+
+def _stored_counts(la: LocalAuthority, years) -> dict[int, dict[str, int]]:
+    """The stored count measures of those years that have every one of them and hang together (none
+    negative; the eight placement groups sum to children looked after, as they always do)."""
+    found: dict[int, dict[str, int]] = {}
+    rows = MeasureValue.objects.filter(
+        la=la, source=MeasureValue.Source.COMPUTED, year__in=list(years), measure__in=measures.COUNT_CODES
+    ).values_list("year", "measure", "value")
+    for year, code, value in rows:
+        if value is not None:
+            found.setdefault(year, {})[code] = round(value)
+    return {
+        year: counts
+        for year, counts in found.items()
+        if len(counts) == len(measures.COUNT_CODES)
+        and min(counts.values()) >= 0
+        and sum(counts[g] for g in measures.PLACEMENT_GROUPS) == counts["cla_31_march"]
+    }
+
+
+def _measures_change(la: LocalAuthority, staged: Return) -> MeasuresChange:
+    """What making `staged` current changes in the authority's computed measures, read from the rows
+    of the children that return (and the one it replaces) holds, and nobody else's.
+
+    Every count measure counts children, each child's part depending only on that child's rows (see
+    measures.compute_counts), so a year already held changes by (after - before) over those children; a
+    year not yet held is computed whole from the children with an episode overlapping it. Either way the
+    rows read depend on the size of the return (and of the year), not on how many years are held, and
+    the result equals a computation over every return.
+    """
+    after = load.la_returns(la, staged)
+    before = load.la_returns(la)
+    held = frozenset(after.values())
+    stored = set(_stored_counts(la, held & set(before.values())))
+    if _measures_suspect(la):
+        stored = set()  # the stored counts may not match the returns: every year is computed whole
+    whole = sorted(held - stored)
+    counts: dict[int, dict[str, int]] = {}
+    if whole:
+        children = load.children_looked_after_in(after, date(whole[0] - 1, 4, 1), date(whole[-1], 3, 31))
+        computed = measures.compute_counts(*load.returns_frames(after, children), whole)
+        counts = {year: computed.get(year, dict.fromkeys(measures.COUNT_CODES, 0)) for year in whole}
+    deltas: dict[int, dict[str, int]] = {}
+    changed = set(before) ^ set(after)  # the staged return and the one it replaces
+    if stored and changed:
+        frames = load.returns_frames({**before, **after}, load.children_in(changed))
+        now = measures.compute_counts(*(df[df["ret_id"].isin(list(after))] for df in frames), stored)
+        was = measures.compute_counts(*(df[df["ret_id"].isin(list(before))] for df in frames), stored)
+        zero = dict.fromkeys(measures.COUNT_CODES, 0)
+        for year in sorted(stored):
+            delta = {c: now.get(year, zero)[c] - was.get(year, zero)[c] for c in measures.COUNT_CODES}
+            if any(delta.values()):
+                deltas[year] = delta
+    return MeasuresChange(counts=counts, deltas=deltas, held=held)
+
+
+def _measures_suspect(la: LocalAuthority) -> bool:
+    """A current return was made current by a job that did not succeed (left by a crash before the flip
+    and the measures were one transaction), so the stored measures are not known to match it."""
+    return (
+        Return.objects.current()
+        .for_la(la)
+        .filter(job__isnull=False)
+        .exclude(job__status=ImportJob.Status.SUCCEEDED)
+        .exists()
+    )
+
+
+def _measures_apply(la: LocalAuthority, change: MeasuresChange) -> list[int] | None:
+    """Write the changed years' measures (counts, then ratios from them and the populations); returns
+    those years, or None when the stored counts are not those the change was worked out against."""
+    stored = _stored_counts(la, change.deltas)
+    if set(change.deltas) - set(stored):
+        return None
+    counts = dict(change.counts)
+    for year, delta in change.deltas.items():
+        counts[year] = {c: stored[year][c] + delta[c] for c in measures.COUNT_CODES}
+        if any(value < 0 for value in counts[year].values()):
+            return None
+    populations = dict(Population.objects.filter(la=la, year__in=list(counts)).values_list("year", "population"))
+    rows = [
+        MeasureValue(
+            la=la,
+            year=year,
+            measure=code,
+            source=MeasureValue.Source.COMPUTED,
+            value=None if value is None else float(value),
+        )
+        for year in sorted(counts)
+        for code, value in measures.from_counts(counts[year], populations.get(year)).items()
+    ]
+    with transaction.atomic():
+        computed = MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED)
+        computed.filter(Q(year__in=list(counts)) | ~Q(year__in=list(change.held))).delete()
+        MeasureValue.objects.bulk_create(rows, batch_size=2000)
+    return sorted(counts)
 
 
 def _measures_replace(la: LocalAuthority, rows: list[MeasureValue]) -> None:

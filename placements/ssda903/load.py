@@ -12,9 +12,11 @@ SUPERSEDED returns behind, which nobody reads and the housekeeping sweep deletes
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 from django.db import connection, transaction
+from django.db.models import Q
 
 from placements import measures
 from placements.models import ChildHeader, Episode, Return, UASCRecord
@@ -169,13 +171,44 @@ def la_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Episodes, header and UASC rows of every current return of an authority, with collection_year;
     with `staged`, read as if that staged return were already current (see `la_returns`)."""
-    returns = la_returns(la, staged)
+    frames = returns_frames(la_returns(la, staged))
+    return tuple(df.drop(columns="ret_id") for df in frames)  # type: ignore[return-value]
+
+
+def children_in(ret_ids) -> Q:
+    """The children (CHILD) a set of returns holds in any table: the rows an import of them can change."""
+    ids = list(ret_ids)
+    return (
+        Q(child__in=Episode.objects.filter(ret_id__in=ids).values("child"))
+        | Q(child__in=ChildHeader.objects.filter(ret_id__in=ids).values("child"))
+        | Q(child__in=UASCRecord.objects.filter(ret_id__in=ids).values("child"))
+    )
+
+
+def children_looked_after_in(ret_ids, first: date, last: date) -> Q:
+    """The children with an episode row in these returns that overlaps first..last (DECOM on or before
+    `last`, DEC blank or on or after `first`): every child who can count in a year within those dates."""
+    rows = Episode.objects.filter(ret_id__in=list(ret_ids), decom__lte=last).filter(
+        Q(dec__isnull=True) | Q(dec__gte=first)
+    )
+    return Q(child__in=rows.values("child"))
+
+
+def returns_frames(
+    returns: dict[int, int], children: Q | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Episodes, header and UASC rows of the given returns ({return id: collection year}), each with
+    ret_id and collection_year; with `children` (children_in, children_looked_after_in), only the rows of
+    those children, from every one of the returns."""
 
     def frame(model, fields: list[str]) -> pd.DataFrame:
-        rows = model.objects.filter(ret_id__in=list(returns)).values_list("ret_id", *fields)
+        rows = model.objects.filter(ret_id__in=list(returns))
+        if children is not None:
+            rows = rows.filter(children)
+        rows = rows.values_list("ret_id", *fields)
         df = pd.DataFrame.from_records(list(rows.iterator(chunk_size=20000)), columns=["ret_id", *fields])
+        df["ret_id"] = df["ret_id"].astype("int64")
         df["collection_year"] = df["ret_id"].map(returns).astype("int64")
-        df = df.drop(columns="ret_id")
         for field in fields:
             if field in DATE_FIELDS:
                 df[field] = pd.to_datetime(df[field])

@@ -125,8 +125,8 @@ STAGES = {
     "validating": (validate, "validate_return", 0, False),
     "pseudonymising": (transform, "transform_return", 0, False),
     "writing staging rows": (load, "_bulk", 1, False),  # episodes written, header not
-    "computing the measures": (services, "_measure_rows", 0, False),
-    "replacing the measures": (services, "_measures_replace", 0, False),  # inside the flip transaction
+    "computing the measures": (services, "_measures_change", 0, False),
+    "replacing the measures": (services, "_measures_apply", 0, False),  # inside the flip transaction
     "deleting the old return": (load, "return_delete", 0, True),
     "removing the uploaded files": (services, "_remove_upload", 0, True),
 }
@@ -230,14 +230,14 @@ def test_a_job_given_up_while_it_ran_changes_nothing(norfolk, monkeypatch, setti
     run(norfolk, 2020, small_return())
     before = stored(norfolk)
     job = import_job_create(la=norfolk, collection_year=2020, uploads=changed_return())
-    original = services._measure_rows
+    original = services._measures_change
 
     def paused(la, staged=None):
         age_lease(job, settings)
         import_jobs_expire_stale()
         return original(la, staged)
 
-    monkeypatch.setattr(services, "_measure_rows", paused)
+    monkeypatch.setattr(services, "_measures_change", paused)
     job = import_job_run(job)
     assert job.status == ImportJob.Status.FAILED and job.stage == STOPPED_MESSAGE
     assert stored(norfolk) == before == recomputed(norfolk)
@@ -289,7 +289,7 @@ def test_a_population_upload_killed_part_way_saves_nothing(norfolk, monkeypatch)
 def test_measures_follow_a_population_uploaded_while_an_import_computed(norfolk, monkeypatch):
     """Another write changed the measures' inputs between computing and the flip: computed again."""
     run(norfolk, 2020, small_return())
-    original = services._measure_rows
+    original = services._measures_change
     calls = {"n": 0}
 
     def with_upload_meanwhile(la, staged=None):
@@ -299,7 +299,7 @@ def test_measures_follow_a_population_uploaded_while_an_import_computed(norfolk,
             Population.objects.create(la=la, year=2020, population=10000)
         return rows
 
-    monkeypatch.setattr(services, "_measure_rows", with_upload_meanwhile)
+    monkeypatch.setattr(services, "_measures_change", with_upload_meanwhile)
     job = run(norfolk, 2020, changed_return())
     assert job.status == ImportJob.Status.SUCCEEDED
     assert calls["n"] == 2

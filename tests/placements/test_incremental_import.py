@@ -1,0 +1,229 @@
+"""An import recomputes only what its return can change, and the stored measures always equal a full
+recompute from every current return, whatever order the years arrive in and however often one is redone."""
+
+import functools
+
+import pandas as pd
+import pytest
+
+from placements import measures
+from placements.models import ImportJob, MeasureValue, Population, Return
+from placements.services import import_job_create, import_job_run, measures_recompute
+from placements.ssda903 import load
+from placements.ssda903.synthetic import generate_return
+from sufficiency.models import LocalAuthority
+from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def norfolk(seeded_core):
+    return LocalAuthority.objects.get(code="E10000020")
+
+
+@functools.cache
+def synthetic(seed: int = 3) -> dict[int, dict[str, pd.DataFrame]]:
+    """Six years (2015/16 to 2020/21) of a small authority: children who stay several years, move,
+    leave and come back, so returns overlap as real ones do."""
+    return generate_return(children=250, first_year=2016, last_year=2021, seed=seed)
+
+
+def uploads(tables: dict[str, pd.DataFrame]) -> list[tuple[str, bytes]]:
+    return [(f"{name.lower()}.csv", frame.to_csv(index=False).encode()) for name, frame in tables.items()]
+
+
+def run(la, year, files) -> ImportJob:
+    job = import_job_run(import_job_create(la=la, collection_year=year, uploads=files))
+    assert job.status == ImportJob.Status.SUCCEEDED, (job.stage, job.summary)
+    return job
+
+
+def stored(la) -> dict:
+    rows = MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED)
+    return {(y, m): v for y, m, v in rows.values_list("year", "measure", "value")}
+
+
+def full(la) -> dict:
+    """Every measure of every year held, computed afresh from all the current returns."""
+    years = sorted(set(Return.objects.current().filter(la=la).values_list("collection_year", flat=True)))
+    episodes, header, uasc = load.la_frames(la)
+    populations = dict(Population.objects.filter(la=la).values_list("year", "population"))
+    table = measures.compute_years(episodes, header, uasc, years, populations)
+    return {
+        (int(r.year), r.measure): None if r.value is None or pd.isna(r.value) else float(r.value)
+        for r in table.itertuples(index=False)
+    }
+
+
+def test_years_in_any_order_and_a_year_redone_give_the_full_recompute(norfolk):
+    Population.objects.create(la=norfolk, year=2017, population=1_000)
+    Population.objects.create(la=norfolk, year=2019, population=997)
+    returns = synthetic()
+    for year in (2019, 2016, 2021, 2017, 2020, 2018):
+        run(norfolk, year, uploads(returns[year]))
+        assert stored(norfolk) == full(norfolk), f"after importing {year}"
+    assert {y for y, _ in stored(norfolk)} == set(range(2016, 2022))
+
+    # 2018 again, corrected: some episodes gone, some dates of birth changed (the latest return's header
+    # applies to every year, so earlier years' age bands move too).
+    corrected = {name: frame.copy() for name, frame in returns[2018].items()}
+    episodes = corrected["Episodes"]
+    corrected["Episodes"] = episodes[~episodes["CHILD"].isin(episodes["CHILD"].unique()[::4])]
+    header = corrected["Header"]
+    header.loc[header.index[::3], "DOB"] = "01/01/2001"
+    before = stored(norfolk)
+    run(norfolk, 2018, uploads(corrected))
+    after = stored(norfolk)
+    assert after == full(norfolk)
+    assert after != before
+    assert {y for (y, m) in after if after[(y, m)] != before[(y, m)]} - {2018}, "other years moved too"
+
+    # And an entirely different 2020 (other children): everything the old 2020 held leaves.
+    run(norfolk, 2020, uploads(synthetic(seed=11)[2020]))
+    assert stored(norfolk) == full(norfolk)
+
+
+def test_an_older_return_changes_a_later_year_it_overlaps(norfolk):
+    """A child open in 2017/18 and in no later return stays open in the longitudinal record, so
+    importing 2017/18 after 2019/20 changes 2019/20's count."""
+    later = [
+        ("header.csv", csv_bytes(HEADER_COLUMNS, [child("A1")])),
+        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode("A1", "01/05/2019")])),
+    ]
+    run(norfolk, 2020, later)
+    assert stored(norfolk)[(2020, "cla_31_march")] == 1
+    older = [
+        ("header.csv", csv_bytes(HEADER_COLUMNS, [child("B1", "2", "01/01/2008")])),
+        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode("B1", "01/06/2017", place="K2", provider="PR4")])),
+    ]
+    job = run(norfolk, 2018, older)
+    assert job.summary["years_recomputed"] == [2018, 2020]
+    assert stored(norfolk)[(2020, "cla_31_march")] == 2
+    assert stored(norfolk)[(2020, "placement_residential")] == 1
+    assert stored(norfolk) == full(norfolk)
+
+
+def test_a_later_return_that_closes_an_episode_changes_only_what_it_must(norfolk):
+    open_in_2018 = [
+        ("header.csv", csv_bytes(HEADER_COLUMNS, [child("C1"), child("C2", "2")])),
+        (
+            "episodes.csv",
+            csv_bytes(EPISODE_COLUMNS, [episode("C1", "01/06/2017"), episode("C2", "01/07/2017", cin="N4")]),
+        ),
+    ]
+    run(norfolk, 2018, open_in_2018)
+    closed_in_2019 = [
+        ("header.csv", csv_bytes(HEADER_COLUMNS, [child("C1")])),
+        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode("C1", "01/06/2017", dec="01/02/2019", rec="E4A")])),
+    ]
+    job = run(norfolk, 2019, closed_in_2019)
+    # 2018/19 is new; 2017/18 is unchanged (C1 was still looked after on 31 March 2018).
+    assert job.summary["years_recomputed"] == [2019]
+    values = stored(norfolk)
+    assert values[(2019, "cla_31_march")] == 1  # C2 still open from the 2018 return
+    assert values[(2019, "ceases")] == 1
+    assert values == full(norfolk)
+
+
+def test_an_import_reads_only_the_rows_of_the_children_its_return_can_change(norfolk, monkeypatch):
+    """Many years held do not make an import read them: a child who left care years before is never
+    read by the import of a later year."""
+    for year, name in ((2016, "OLD1"), (2017, "OLD2"), (2018, "OLD3")):
+        run(
+            norfolk,
+            year,
+            [
+                ("header.csv", csv_bytes(HEADER_COLUMNS, [child(name)])),
+                (
+                    "episodes.csv",
+                    csv_bytes(
+                        EPISODE_COLUMNS,
+                        [episode(name, f"01/05/{year - 1}", dec=f"01/09/{year - 1}", rec="E4A")],
+                    ),
+                ),
+            ],
+        )
+    read_children = set()
+    original = load.returns_frames
+
+    def recording(returns, children=None):
+        frames = original(returns, children)
+        read_children.update(frames[0]["child"].tolist())
+        return frames
+
+    monkeypatch.setattr(load, "returns_frames", recording)
+    run(
+        norfolk,
+        2021,
+        [
+            ("header.csv", csv_bytes(HEADER_COLUMNS, [child("NEW1")])),
+            ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode("NEW1", "01/05/2020")])),
+        ],
+    )
+    assert read_children and len(read_children) == 1  # the new child alone (stored as a keyed hash)
+    assert stored(norfolk) == full(norfolk)
+
+
+def test_stored_counts_that_cannot_be_right_are_recomputed_whole(norfolk):
+    returns = synthetic()
+    run(norfolk, 2017, uploads(returns[2017]))
+    run(norfolk, 2016, uploads(returns[2016]))
+    MeasureValue.objects.filter(la=norfolk, year=2017, measure="cla_31_march").update(value=-5)
+    MeasureValue.objects.filter(la=norfolk, year=2016, measure="placement_other").update(value=900)
+    run(norfolk, 2018, uploads(returns[2018]))
+    assert stored(norfolk) == full(norfolk)
+
+
+def test_a_population_change_and_a_full_recompute_agree_with_the_incremental_measures(norfolk):
+    returns = synthetic()
+    for year in (2020, 2018):
+        run(norfolk, year, uploads(returns[year]))
+    Population.objects.create(la=norfolk, year=2020, population=2_345)
+    measures_recompute(la=norfolk)
+    recomputed = stored(norfolk)
+    assert recomputed == full(norfolk)
+    assert recomputed[(2020, "rate_per_10k")] is not None
+    run(norfolk, 2019, uploads(returns[2019]))
+    assert stored(norfolk) == full(norfolk)
+
+
+def test_counts_of_children_add_up_to_the_whole(norfolk):
+    """The rule the incremental import rests on: counts over two disjoint sets of children sum to the
+    counts over all of them, and the ratios follow from the counts."""
+    episodes, header, uasc = (
+        pd.concat(frames, ignore_index=True)
+        for frames in zip(
+            *[transformed(synthetic()[year], year) for year in (2019, 2020)], strict=True
+        )
+    )
+    years = [2019, 2020]
+    whole = measures.compute_counts(episodes, header, uasc, years)
+    kids = sorted(episodes["child"].unique())
+    half = set(kids[: len(kids) // 2])
+    parts = [
+        measures.compute_counts(*(df[df["child"].isin(half) == side] for df in (episodes, header, uasc)), years)
+        for side in (True, False)
+    ]
+    zero = dict.fromkeys(measures.COUNT_CODES, 0)
+    for year in years:
+        summed = {c: parts[0].get(year, zero)[c] + parts[1].get(year, zero)[c] for c in measures.COUNT_CODES}
+        assert summed == whole[year]
+        table = measures.compute_years(episodes, header, uasc, [year], {year: 5_000})
+        assert measures.from_counts(summed, 5_000) == dict(zip(table["measure"], table["value"], strict=True))
+
+
+def transformed(tables: dict[str, pd.DataFrame], year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A synthetic return as the measures read it (through the import's own read and transform)."""
+    from django.conf import settings
+
+    from placements.ssda903.read import read_return
+    from placements.ssda903.transform import transform_return
+
+    clean = transform_return(read_return(uploads(tables)), year, secret_key=settings.PSEUDONYM_KEY)
+    return clean.episodes, clean.header, clean.uasc
