@@ -1,9 +1,9 @@
 """Writes for FLOURISH. Every write checks permission and runs in one transaction: nothing half-saved.
 
-Optimistic concurrency as in priorities: the value form carries the measure's `version` as it was when
-the form was shown. The service locks the measure row and bumps the version with
-`UPDATE ... WHERE version=<seen>`; if someone else saved first, nothing is written and ConflictError
-says what they changed.
+Optimistic concurrency through `sufficiency.concurrency`, as in priorities: the value form carries the
+measure's `version` as it was when the form was shown, the service claims the next version with a
+compare-and-set, and if someone else saved first nothing is written and ConflictError says what they
+changed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from flourish.models import TEXT_MAX, ActionLink, Commentary, Measure, MeasureValue
@@ -20,23 +19,8 @@ from flourish.periods import HELP as PERIOD_HELP
 from flourish.periods import period_end
 from flourish.selectors import HOME_AREA
 from flourish.upload import UploadRow
-
-
-class ConflictError(Exception):
-    """Someone else changed the measure's values after the form was shown. Nothing was saved."""
-
-    def __init__(self, *, measure: Measure, expected_version: int):
-        self.measure = measure
-        self.expected_version = expected_version
-        # The other person's saves: measure history records newer than the version the form was built on.
-        self.changes = list(
-            Measure.history.filter(id=measure.pk, version__gt=expected_version)
-            .select_related("history_user")
-            .order_by("history_date")
-        )
-        super().__init__(
-            "Someone else changed this measure after you opened the form, so your entry was not saved."
-        )
+from sufficiency.concurrency import ConflictError as ConflictError  # what the writes below raise
+from sufficiency.concurrency import lock_and_claim
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -45,15 +29,8 @@ def _require(user, perm: str, obj=None) -> None:
 
 
 def _lock(measure: Measure, expected_version: int) -> Measure:
-    """Lock the row and claim the next version, or raise ConflictError. Call inside a transaction."""
-    # order_by("pk"): the default ordering joins the (nullable) area, which FOR UPDATE refuses on PostgreSQL.
-    locked = Measure.objects.select_for_update().order_by("pk").get(pk=measure.pk)
-    claimed = Measure.objects.filter(pk=measure.pk, version=expected_version).update(version=F("version") + 1)
-    if locked.version != expected_version or claimed != 1:
-        locked.refresh_from_db()
-        raise ConflictError(measure=locked, expected_version=expected_version)
-    locked.version = expected_version + 1
-    return locked
+    """Claim the next version and return the row as it is now, or raise ConflictError. Call in a transaction."""
+    return lock_and_claim(Measure, pk=measure.pk, expected_version=expected_version)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from flourish import charts, report, selectors, services
 from flourish.forms import ActionLinkForm, RegisterForm, UploadForm, ValueForm
 from flourish.models import ActionLink, ImpactArea, Measure, Outcome
 from flourish.upload import COLUMNS, Problem, check_rows, read_table
+from sufficiency.concurrency import conflict_form
 from sufficiency.forms import add_service_errors
 
 
@@ -115,13 +116,7 @@ def value_add(request, code: str):
                 )
             except services.ConflictError as exc:
                 conflict = exc
-                post = request.POST.copy()
-                post["version"] = str(exc.measure.version)
-                form = ValueForm(post)
-                form.is_valid()
-                form.add_error(
-                    None, str(exc) + " Check their change below, then save again if yours still applies."
-                )
+                form = conflict_form(ValueForm, request.POST, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -173,13 +168,7 @@ def register_edit(request, code: str):
                 )
             except services.ConflictError as exc:
                 conflict = exc
-                post = request.POST.copy()
-                post["version"] = str(exc.measure.version)
-                form = RegisterForm(post)
-                form.is_valid()
-                form.add_error(
-                    None, str(exc) + " Check their change below, then save again if yours still applies."
-                )
+                form = conflict_form(RegisterForm, request.POST, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -1,10 +1,10 @@
 """Writes for priorities. Every write checks permission, runs in one transaction and bumps `version`.
 
-Optimistic concurrency: a form carries the action's `version` as it was when the form was shown. The
-service claims the next version with `UPDATE ... WHERE version=<seen>` (a compare-and-set, which also takes
-the row lock); if another save got there first, nothing is written and ConflictError says what the other
-person changed. A status update, the busiest write, writes its status update and history record first and
-claims the row last, so the row lock is held only from the compare-and-set to the commit.
+Optimistic concurrency through `sufficiency.concurrency`: a form carries the action's `version` as it was
+when the form was shown, the service claims the next version with a compare-and-set, and if another save
+got there first nothing is written and ConflictError says what the other person changed. A status update,
+the busiest write, writes its status update and history record first and claims the row last, so the row
+lock is held only from the compare-and-set to the commit.
 """
 
 from __future__ import annotations
@@ -15,30 +15,13 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from priorities import selectors
 from priorities.models import DESCRIPTION_MAX, TEXT_MAX, Action, Portfolio, Priority, StatusUpdate, Theme
 from priorities.timescales import parse_timescale
+from sufficiency.concurrency import ConflictError, claim, lock_and_claim
 from sufficiency.models import Team
-
-
-class ConflictError(Exception):
-    """Someone else changed the action after the form was shown. Nothing was saved."""
-
-    def __init__(self, *, action: Action, expected_version: int):
-        self.action = action
-        self.expected_version = expected_version
-        # The other person's change(s): history records newer than the version the form was built on.
-        self.changes = list(
-            Action.history.filter(id=action.pk, version__gt=expected_version)
-            .select_related("history_user")
-            .order_by("history_date")
-        )
-        super().__init__(
-            "Someone else changed this action after you opened the form, so your change was not saved."
-        )
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -57,15 +40,8 @@ def _current(pk: int) -> Action:
 
 
 def _lock(action: Action, expected_version: int) -> Action:
-    """Claim the next version and return the row as it is now, or raise ConflictError. Call in a transaction.
-
-    The compare-and-set comes first: its UPDATE takes the row lock (waiting for any save in progress, then
-    seeing that save's version), so the row read after it cannot change until the commit.
-    """
-    claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(version=F("version") + 1)
-    if claimed != 1:
-        raise ConflictError(action=_current(action.pk), expected_version=expected_version)
-    return Action.objects.get(pk=action.pk)
+    """Claim the next version and return the row as it is now, or raise ConflictError. Call in a transaction."""
+    return lock_and_claim(Action, pk=action.pk, expected_version=expected_version, current=_current)
 
 
 def _save(action: Action, user, reason: str) -> None:
@@ -101,7 +77,7 @@ def action_update_status(
     # it); an older copy is read again, and a newer one means someone saved after the form was shown.
     current = action if action.version == expected_version else _current(action.pk)
     if current.version != expected_version:
-        raise ConflictError(action=current, expected_version=expected_version)
+        raise ConflictError(current=current, expected_version=expected_version)
     from_status = current.status
     if (
         to_status == from_status
@@ -132,16 +108,19 @@ def action_update_status(
         )
         Action.history.bulk_history_create([saved], update=True, default_user=user)
         # status=from_status as well: the status update must start from the status the row really has.
-        claimed = Action.objects.filter(pk=current.pk, version=expected_version, status=from_status).update(
+        claimed = claim(
+            Action,
+            pk=current.pk,
+            expected_version=expected_version,
+            where={"status": from_status},
             status=saved.status,
             progress_note=saved.progress_note,
-            version=F("version") + 1,
             updated_at=saved.updated_at,
         )
-        if claimed != 1:
+        if not claimed:
             transaction.set_rollback(True)
-    if claimed != 1:
-        raise ConflictError(action=_current(action.pk), expected_version=expected_version)
+    if not claimed:
+        raise ConflictError(current=_current(action.pk), expected_version=expected_version)
     action.__dict__.update(
         {k: getattr(saved, k) for k in ("status", "progress_note", "version", "updated_at")}
     )

@@ -26,6 +26,7 @@ from priorities.forms import (
 )
 from priorities.models import Action, Priority
 from priorities.tables import ActionTable
+from sufficiency.concurrency import conflict_form
 from sufficiency.forms import add_service_errors
 
 BOARD_PACK_DEFAULT_DAYS = 28
@@ -41,15 +42,6 @@ def _action_or_404(pk: int, selector=selectors.action_detail) -> Action:
 def _require(request, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _rebound_with_version(form_class, request, version: int):
-    """The user's input again, now carrying the current version (so a deliberate resubmit can save)."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    form = form_class(data)
-    form.is_valid()
-    return form
 
 
 @require_GET
@@ -125,11 +117,8 @@ def action_status_update(request, pk: int):
                 )
             except services.ConflictError as exc:
                 conflict = exc
-                form = _rebound_with_version(StatusUpdateForm, request, exc.action.version)
-                form.add_error(
-                    None, str(exc) + " Check their change below, then save again if yours still applies."
-                )
-                action = exc.action  # the action as it is now, read by the service
+                form = conflict_form(StatusUpdateForm, request.POST, exc)
+                action = exc.current  # the action as it is now, read by the service
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -169,10 +158,7 @@ def action_rag_override(request, pk: int):
                 )
             except services.ConflictError as exc:
                 conflict = exc
-                form = _rebound_with_version(RagOverrideForm, request, exc.action.version)
-                form.add_error(
-                    None, str(exc) + " Check their change below, then save again if yours still applies."
-                )
+                form = conflict_form(RagOverrideForm, request.POST, exc)
                 action = _action_or_404(pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -222,13 +208,7 @@ def action_edit(request, pk: int):
                 )
             except services.ConflictError as exc:
                 conflict = exc
-                data = request.POST.copy()
-                data["version"] = str(exc.action.version)
-                form = ActionDetailsForm(data, can_move_team=can_move_team)
-                form.is_valid()
-                form.add_error(
-                    None, str(exc) + " Check their change below, then save again if yours still applies."
-                )
+                form = conflict_form(ActionDetailsForm, request.POST, exc, can_move_team=can_move_team)
                 action = _action_or_404(pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -266,8 +246,7 @@ def action_archive(request, pk: int):
                 service(action=action, user=request.user, expected_version=form.cleaned_data["version"])
             except services.ConflictError as exc:
                 conflict = exc
-                form = _rebound_with_version(ArchiveForm, request, exc.action.version)
-                form.add_error(None, str(exc))
+                form = conflict_form(ArchiveForm, request.POST, exc, resubmit=False)
             else:
                 messages.success(
                     request,

@@ -87,7 +87,7 @@ def test_stale_version_conflict_saves_nothing(cr_action, commissioner, lead_comm
         )
     assert [c.history_user for c in exc.value.changes] == [lead_commissioner]
     assert exc.value.changes[0].status == "On hold"
-    assert exc.value.action.version == 2
+    assert exc.value.current.version == 2
     assert StatusUpdate.objects.count() == 1
     cr_action.refresh_from_db()
     assert cr_action.status == "On hold" and cr_action.version == 2

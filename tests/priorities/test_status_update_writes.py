@@ -58,7 +58,7 @@ def test_caller_copy_newer_than_the_form_is_a_conflict(cr_action, commissioner, 
             action=cr_action, user=commissioner, to_status="Launched", expected_version=1
         )
     assert [c.history_user for c in exc.value.changes] == [lead_commissioner]
-    assert exc.value.action.version == 2
+    assert exc.value.current.version == 2
     assert StatusUpdate.objects.count() == 1
 
 
