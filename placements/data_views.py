@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from placements import services
+from placements import presenters, selectors, services
 from placements.forms import ReferenceUploadForm, ReturnUploadForm
+from placements.labels import measure_title
 from placements.models import ImportJob, ImportProblem, MeasureValue, Population, Return
-from placements.selectors import import_jobs
 from placements.tasks import import_job_task
 from sufficiency import csvsafe
 from sufficiency.access import scope_to_user, visible_authorities
@@ -37,7 +37,7 @@ def data_admin_required(view):
 
 def _jobs(user):
     """The imports of the authorities the user may see, newest first."""
-    return scope_to_user(import_jobs(), user)
+    return scope_to_user(selectors.import_jobs(), user)
 
 
 def _job_for_user(request, pk) -> ImportJob:
@@ -103,20 +103,18 @@ def import_list(request):
 def import_detail(request, pk):
     services.import_jobs_expire_stale()  # a job a killed worker left shows as failed
     job = _job_for_user(request, pk)
-    from placements.measures import MEASURES
-    from placements.selectors import computed_measures, format_value
-
     measures_rows = []
-    if job.status == ImportJob.Status.SUCCEEDED or job.status == ImportJob.Status.UNCHANGED:
+    if job.status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.UNCHANGED):
         measures_rows = [
-            {"measure": m, "title": MEASURES[m].title if m in MEASURES else m, "value": format_value(m, v)}
-            for y, m, v in computed_measures(la=job.la, year=job.collection_year)
+            {"measure": m, "title": measure_title(m), "value": presenters.format_value(m, v)}
+            for _, m, v in selectors.computed_measures(la=job.la, year=job.collection_year)
         ]
     moves = []
     if job.status == ImportJob.Status.SUCCEEDED:
-        from placements.selectors import headline_moves
-
-        moves = headline_moves(la=job.la, year=job.collection_year)
+        year = job.collection_year
+        codes = list(presenters.HEADLINE_MOVES)
+        held = selectors.headline_figures(la=job.la, years=[year - 1, year], codes=codes)
+        moves = presenters.headline_moves(held, year)
     errors = _problem_kinds(job, ImportProblem.Severity.ERROR)
     warnings = _problem_kinds(job, ImportProblem.Severity.WARNING)
     return render(

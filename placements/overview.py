@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from placements import selectors
+from placements import presenters, selectors
 from sufficiency.models import LocalAuthority
 
 
@@ -14,9 +14,9 @@ def overview_panel(user) -> dict | None:
     if la is None:
         return None
     values = selectors.dashboard_values(la=la)
-    years = selectors.dashboard_years(values)
+    years = presenters.dashboard_years(values)
     latest = years[-1] if years else None
     return {
         "template": "placements/_overview_panel.html",
-        "context": {"la": la, "latest_year": latest, "tiles": selectors.dashboard_tiles(values, latest)},
+        "context": {"la": la, "latest_year": latest, "tiles": presenters.dashboard_tiles(values, latest)},
     }

@@ -50,7 +50,7 @@ def visible_text(html: str) -> str:
 
 def _measure_codes() -> set[str]:
     from placements import measures
-    from placements.selectors import published_meta
+    from placements.labels import published_meta
 
     return {c for c in [*measures.MEASURES, *published_meta()] if "_" in c}
 

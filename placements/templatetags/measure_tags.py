@@ -4,7 +4,7 @@ column of a download."""
 
 from django import template
 
-from placements.selectors import measure_title as _measure_title
+from placements.labels import measure_title as _measure_title
 
 register = template.Library()
 

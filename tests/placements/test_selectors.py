@@ -1,15 +1,15 @@
-"""Dashboard reads: the series each chart draws, what it lacks, and the measures download."""
+"""Placements reads: which stored figures each selector returns, for whom, and in what order."""
 
 import pytest
 
-from placements import selectors
-from placements.charts import CHARTS_BY_ID
-from placements.models import MeasureValue
+from placements import presenters, selectors
+from placements.models import ImportJob, MeasureValue
 from sufficiency.models import LocalAuthority
+from sufficiency.roles import MANAGER
 
 pytestmark = pytest.mark.django_db
 
-AGE_BANDS = ["age_under_1", "age_1_4", "age_5_9", "age_10_15", "age_16_plus"]
+NORFOLK, SUFFOLK, ENGLAND, EAST = "E10000020", "E10000029", "E92000001", "E12000006"
 
 
 def _value(la, year, measure, value, source="published", document="000_b2eb913b38f73c99.txt", **fields):
@@ -18,115 +18,146 @@ def _value(la, year, measure, value, source="published", document="000_b2eb913b3
     )
 
 
+def _la(code):
+    return LocalAuthority.objects.select_related("region").get(code=code)
+
+
 @pytest.fixture
 def norfolk(seeded_core):
-    return LocalAuthority.objects.select_related("region").get(code="E10000020")
+    return _la(NORFOLK)
 
 
-def test_stacked_chart_keeps_published_history_beside_computed_years(norfolk):
-    for year, value in [(2019, 81), (2020, 52), (2024, 99)]:
-        _value(norfolk, year, "age_under_1", value)
-    for code in AGE_BANDS:
-        _value(norfolk, 2024, code, 1, source="computed", document="")
-    values = selectors.dashboard_values(la=norfolk)
-    series = selectors.chart_series(CHARTS_BY_ID["age"], values, norfolk, None, None)
-    published = [s for s in series if s.source == "published"]
-    assert [s.measure for s in series if s.source == "computed"] == AGE_BANDS
-    # The published under-1s stay for 2019 and 2020; 2024 is computed, so it is not stacked twice.
-    assert len(published) == 1 and published[0].values == {2019: 81, 2020: 52}
-    missing = selectors.chart_missing(CHARTS_BY_ID["age"], series)
-    assert missing == [
-        "2018/19 and 2019/20: no figures for Aged 1 to 4, Aged 5 to 9, Aged 10 to 15 or Aged 16 and over."
+def test_computed_measures_are_the_computed_figures_in_the_references_order(norfolk):
+    _value(norfolk, 2021, "starts", 30, source="computed", document="")
+    _value(norfolk, 2021, "cla_31_march", 100, source="computed", document="")
+    _value(norfolk, 2020, "cla_31_march", 90, source="computed", document="")
+    _value(norfolk, 2021, "cla_31_march", 1101)  # published: not computed
+    _value(_la(SUFFOLK), 2021, "cla_31_march", 7, source="computed", document="")
+    assert selectors.computed_measures(la=norfolk) == [
+        (2020, "cla_31_march", 90),
+        (2021, "cla_31_march", 100),
+        (2021, "starts", 30),
     ]
+    assert selectors.computed_measures(la=norfolk, year=2021) == [(2021, "cla_31_march", 100), (2021, "starts", 30)]
 
 
-def test_a_category_never_held_is_named(norfolk):
-    _value(norfolk, 2020, "cin_N1", 724)
-    values = selectors.dashboard_values(la=norfolk)
-    series = selectors.chart_series(CHARTS_BY_ID["need"], values, norfolk, None, None)
-    [sentence] = selectors.chart_missing(CHARTS_BY_ID["need"], series)
-    assert sentence.startswith("No figures are held for Category of need: Child's disability (N2)")
-    assert "Abuse or neglect" not in sentence
+def test_headline_figures_prefer_computed_and_skip_blanks_and_comparators(norfolk):
+    _value(norfolk, 2020, "cla_31_march", 1100)
+    _value(norfolk, 2020, "cla_31_march", 1050, source="computed", document="")
+    _value(norfolk, 2019, "cla_31_march", 1000)
+    _value(norfolk, 2019, "starts", None)
+    _value(norfolk, 2019, "ceases", 300, source="sn_average")
+    _value(norfolk, 2018, "cla_31_march", 900)  # not asked for
+    held = selectors.headline_figures(la=norfolk, years=[2019, 2020], codes=["cla_31_march", "starts", "ceases"])
+    assert held == {(2020, "cla_31_march"): 1050, (2019, "cla_31_march"): 1000}
 
 
-def test_comparators_missing_names_each_absent_comparator(norfolk):
-    values = selectors.dashboard_values(la=norfolk)
-    spec = CHARTS_BY_ID["rate"]
-    _value(norfolk, 2020, "rate_per_10k", 65.1)
-    values = selectors.dashboard_values(la=norfolk)
-    series = selectors.chart_series(spec, values, norfolk, None, None)
-    assert selectors.comparators_missing(spec, series, norfolk) == [
-        "England",
-        "East of England",
-        "statistical neighbour",
-    ]
-    england = LocalAuthority.objects.get(code="E92000001")
-    _value(england, 2020, "rate_per_10k", 70.0, source="comparator")
-    _value(norfolk, 2020, "rate_per_10k", 56.0, source="sn_average")
-    series = selectors.chart_series(spec, selectors.dashboard_values(la=norfolk), norfolk, None, None)
-    assert selectors.comparators_missing(spec, series, norfolk) == ["East of England"]
-    assert selectors.comparators_missing(CHARTS_BY_ID["cla"], series, norfolk) == []
+def test_published_rows_are_the_authoritys_published_figures_of_those_measures(norfolk):
+    _value(norfolk, 2021, "cla_31_march", 1101, source_section="Local Context", note="At 31 March.")
+    _value(norfolk, 2020, "cla_31_march", 1090)
+    _value(norfolk, 2020, "starts", 400)  # another measure
+    _value(norfolk, 2020, "cla_31_march", 1, source="computed", document="")
+    _value(_la(SUFFOLK), 2020, "cla_31_march", 900)
+    rows = selectors.published_rows(la=norfolk, codes=["cla_31_march"])
+    assert [(r["year"], r["value"]) for r in rows] == [(2020, 1090), (2021, 1101)]
+    assert rows[1] == {
+        "measure": "cla_31_march",
+        "year": 2021,
+        "value": 1101,
+        "note": "At 31 March.",
+        "document": "000_b2eb913b38f73c99.txt",
+        "section": "Local Context",
+    }
 
 
-def test_blank_comparator_rows_are_not_comparators(norfolk):
-    england = LocalAuthority.objects.get(code="E92000001")
-    _value(norfolk, 2020, "rate_per_10k", 65.1)
-    _value(england, 2020, "rate_per_10k", None, source="comparator")
-    series = selectors.chart_series(
-        CHARTS_BY_ID["rate"], selectors.dashboard_values(la=norfolk), norfolk, None, None
-    )
-    assert {s.source for s in series} == {"published"}
-
-
-def test_measures_for_download_holds_every_source_with_its_document(norfolk):
+def test_figures_held_are_the_authoritys_own_and_its_comparators(norfolk):
     _value(norfolk, 2020, "cla_31_march", 1101)
     _value(norfolk, 2020, "rate_per_10k", 56.0, source="sn_average", document="001_4ca911de8b64b3ba.txt")
     _value(norfolk, 2021, "cla_31_march", 2, source="computed", document="")
-    england = LocalAuthority.objects.get(code="E92000001")
-    _value(england, 2020, "rate_per_10k", 67.0, source="comparator", document="", source_section="Table A1")
-    suffolk = LocalAuthority.objects.get(code="E10000029")
+    _value(_la(ENGLAND), 2020, "rate_per_10k", 67.0, source="comparator", document="", source_section="Table A1")
+    _value(_la(EAST), 2020, "rate_per_10k", 60.0, source="comparator", document="")
+    suffolk = _la(SUFFOLK)
     _value(suffolk, 2020, "cla_31_march", 900)  # another authority's figure is not Norfolk's
-    rows = selectors.measures_for_download(la=norfolk)
-    summary = [(r["year"], r["measure"], r["value"], r["source"], r["area"], r["document"]) for r in rows]
-    assert summary == [
-        (2020, "cla_31_march", 1101, "published", "Norfolk", "Norfolk Sufficiency Strategy 2020–23"),
-        (2020, "rate_per_10k", 67.0, "comparator", "England", "Uploaded file, Table A1"),
-        (
-            2020,
-            "rate_per_10k",
-            56.0,
-            "comparator",
-            "Statistical neighbours of Norfolk (average)",
-            "Norfolk Sufficiency Strategy 2020–23",
-        ),
-        (2021, "cla_31_march", 2, "computed", "Norfolk", "Imported SSDA903 returns"),
+    _value(suffolk, 2020, "rate_per_10k", 50.0, source="comparator", document="")  # nor a neighbour's
+    rows = selectors.figures_held(la=norfolk)
+    assert sorted((r["year"], r["measure"], r["value"], r["source"], r["area"]) for r in rows) == [
+        (2020, "cla_31_march", 1101, "published", "Norfolk"),
+        (2020, "rate_per_10k", 56.0, "sn_average", "Norfolk"),
+        (2020, "rate_per_10k", 60.0, "comparator", "East of England"),
+        (2020, "rate_per_10k", 67.0, "comparator", "England"),
+        (2021, "cla_31_march", 2, "computed", "Norfolk"),
     ]
-    assert [r["year"] for r in selectors.measures_for_download(la=norfolk, year=2021)] == [2021]
+    england = next(r for r in rows if r["area"] == "England")
+    assert (england["document"], england["section"]) == ("", "Table A1")
+    assert [r["year"] for r in selectors.figures_held(la=norfolk, year=2021)] == [2021]
 
 
-def test_tile_for_an_earlier_year_says_which_year(norfolk):
-    _value(norfolk, 2020, "rate_per_10k", 65.1)
-    _value(norfolk, 2024, "cla_31_march", 2, source="computed", document="")
+def test_measure_series_takes_the_computed_figure_of_a_year_over_the_published(norfolk):
+    _value(norfolk, 2019, "cla_31_march", 1000)
+    _value(norfolk, 2020, "cla_31_march", 1100)
+    _value(norfolk, 2020, "cla_31_march", 1050, source="computed", document="")
+    _value(norfolk, 2021, "cla_31_march", 900, source="comparator", document="")
+    assert selectors.measure_series(NORFOLK, "cla_31_march") == [
+        {"year": 2019, "value": 1000, "source": "published"},
+        {"year": 2020, "value": 1050, "source": "computed"},
+    ]
+
+
+def test_las_with_data_are_those_the_user_may_see_that_hold_figures(norfolk, make_user):
+    suffolk = _la(SUFFOLK)
+    _value(norfolk, 2020, "cla_31_march", 1100)
+    _value(suffolk, 2020, "cla_31_march", 900)
+    _value(suffolk, 2020, "starts", 300)
+    _value(_la(ENGLAND), 2020, "rate_per_10k", 67.0, source="comparator", document="")  # only a comparator
+    everyone = make_user(MANAGER)
+    assert list(selectors.las_with_data(everyone).values_list("code", flat=True)) == [NORFOLK, SUFFOLK]
+    suffolk_only = make_user(MANAGER, las=[SUFFOLK])
+    assert list(selectors.las_with_data(suffolk_only)) == [suffolk]
+
+
+def test_dashboard_values_sort_figures_by_source_and_area(norfolk):
+    _value(norfolk, 2020, "cla_31_march", 1100, source_section="Local Context", note="At 31 March.")
+    _value(norfolk, 2020, "cla_31_march", 1105, document="001_4ca911de8b64b3ba.txt")
+    _value(norfolk, 2021, "cla_31_march", 1050, source="computed", document="")
+    _value(norfolk, 2020, "rate_per_10k", 56.0, source="sn_average")
+    _value(_la(ENGLAND), 2020, "rate_per_10k", 67.0, source="comparator", document="")
+    _value(_la(EAST), 2020, "rate_per_10k", 60.0, source="comparator", document="")
     values = selectors.dashboard_values(la=norfolk)
-    tiles = {t["code"]: t for t in selectors.dashboard_tiles(values, 2024)}
-    rate = tiles["rate_per_10k"]
-    assert rate["is_earlier"] and rate["year_label"] == "2019/20" and rate["headline_label"] == "2023/24"
-    assert rate["display"] == "65.1" and tiles["cla_31_march"]["display"] == "2"
+    assert values["computed"] == {"cla_31_march": {2021: 1050}}
+    assert sorted(r["value"] for r in values["published"]["cla_31_march"][2020]) == [1100, 1105]
+    row = next(r for r in values["published"]["cla_31_march"][2020] if r["value"] == 1100)
+    assert row == {"value": 1100, "document": "000_b2eb913b38f73c99.txt", "section": "Local Context", "note": "At 31 March."}
+    assert values["england"] == {"rate_per_10k": {2020: 67.0}}
+    assert values["region"] == {"rate_per_10k": {2020: 60.0}}
+    assert values["sn_average"] == {"rate_per_10k": {2020: 56.0}}
 
 
-def test_published_tile_shows_its_note_and_source_as_a_reader_cites_it(norfolk):
-    _value(
-        norfolk,
-        2021,
-        "stability_3plus_pct",
-        11.1,
-        document="004_22bfac70eab5605e.txt",
-        source_section="Placement stability",
-        note="An in-year figure for 2020/21, not a year ending 31 March figure.",
-    )
-    tiles = {t["code"]: t for t in selectors.dashboard_tiles(selectors.dashboard_values(la=norfolk), 2021)}
-    tile = tiles["stability_3plus_pct"]
-    assert tile["source"] == "published"
-    assert tile["note"] == "An in-year figure for 2020/21, not a year ending 31 March figure."
-    assert tile["cited"].endswith(", Placement stability") and ".txt" not in tile["cited"]
-    assert tile["in_year"]
+def test_neighbours_average_is_worked_out_only_when_every_neighbour_is_held(norfolk):
+    neighbours = list(norfolk.statistical_neighbours.all())
+    assert len(neighbours) >= 2
+    for i, la in enumerate(neighbours):
+        _value(la, 2020, "stability_3plus_pct", 10.0 + i, source="comparator", document="")
+    for la in neighbours[:-1]:  # 2021: one neighbour missing
+        _value(la, 2021, "stability_3plus_pct", 10.0, source="comparator", document="")
+    _value(norfolk, 2019, "rate_per_10k", 56.0, source="sn_average")
+    for la in neighbours:  # a stated average wins over a worked-out one
+        _value(la, 2019, "rate_per_10k", 1.0, source="comparator", document="")
+    values = selectors.dashboard_values(la=norfolk)
+    expected = round(sum(10.0 + i for i in range(len(neighbours))) / len(neighbours), 1)
+    assert values["sn_average"]["stability_3plus_pct"] == {2020: expected}
+    assert values["sn_average"]["rate_per_10k"] == {2019: 56.0}
+
+
+def test_dashboard_values_are_what_the_dashboard_presents(norfolk):
+    _value(norfolk, 2020, "cla_31_march", 1100)
+    _value(norfolk, 2021, "cla_31_march", 1050, source="computed", document="")
+    data = presenters.dashboard(selectors.dashboard_values(la=norfolk), la=norfolk)
+    assert data["years"] == [2020, 2021] and data["computed_span"] == "2020/21"
+    tile = next(t for t in data["tiles"] if t["code"] == "cla_31_march")
+    assert (tile["value"], tile["source"]) == (1050, "computed")
+
+
+def test_import_jobs_are_newest_first(norfolk):
+    first = ImportJob.objects.create(la=norfolk, collection_year=2020)
+    second = ImportJob.objects.create(la=norfolk, collection_year=2021)
+    assert list(selectors.import_jobs()) == [second, first]

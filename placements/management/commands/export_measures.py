@@ -2,7 +2,8 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
-from placements.selectors import computed_measures, format_value
+from placements.presenters import format_value
+from placements.selectors import computed_measures
 from sufficiency.models import LocalAuthority
 
 
