@@ -93,9 +93,7 @@ class ReturnUploadForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["la"].queryset = LocalAuthority.objects.visible_to(user).order_by(
-                "is_synthetic", "name"
-            )
+            self.fields["la"].queryset = LocalAuthority.objects.for_choosers(user)
 
     def clean_files(self):
         files = self.cleaned_data["files"]

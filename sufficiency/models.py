@@ -19,6 +19,17 @@ class LocalAuthorityQuerySet(models.QuerySet):
             return self.las()
         return self.las().filter(pk__in=granted.values("pk"))
 
+    def for_choosers(self, user) -> "LocalAuthorityQuerySet":
+        """The authorities a user may see, for a chooser: those with figures held or granted to the user
+        first, then every other (of the 153, most a deployment never uses), each part by name."""
+        from django.apps import apps
+
+        MeasureValue = apps.get_model("placements", "MeasureValue")
+        in_use = models.Exists(MeasureValue.objects.filter(la=models.OuterRef("pk"))) | models.Exists(
+            LocalAuthority.users.through.objects.filter(localauthority=models.OuterRef("pk"), user=user.pk)
+        )
+        return self.visible_to(user).annotate(in_use=in_use).order_by("-in_use", "is_synthetic", "name")
+
 
 class LocalAuthority(models.Model):
     """An English local authority, region or the country, keyed by its ONS code."""

@@ -74,3 +74,22 @@ def test_seed_updates_by_code_without_duplicating(seeded_core):
     assert norfolk.statistical_neighbours.count() == 10
     assert LocalAuthority.objects.las().filter(is_synthetic=False).count() == 153
     assert LocalAuthority.objects.get(code="Z99999999").is_synthetic
+
+
+def test_choosers_list_authorities_with_figures_or_granted_first(seeded_core, make_user):
+    from placements.models import MeasureValue
+
+    suffolk = LocalAuthority.objects.get(code="E10000029")
+    MeasureValue.objects.create(la=suffolk, year=2020, measure="cla_31_march", value=900, source="published")
+    unlimited = make_user("Data admin")
+    codes = list(LocalAuthority.objects.for_choosers(unlimited).values_list("code", flat=True))
+    assert codes[0] == "E10000029" and len(codes) == 154  # then the other 152 and the demo authority
+    assert codes[1] == "E09000002" and codes[-1] == "Z99999999"  # Barking and Dagenham; synthetic last
+    granted = make_user("Data admin", las=["E10000020", "E06000063"])
+    assert list(LocalAuthority.objects.for_choosers(granted).values_list("name", flat=True)) == [
+        "Cumberland",
+        "Norfolk",
+    ]
+    superuser = make_user(las=["E06000063"], is_superuser=True)  # sees every authority, its grant first
+    codes = list(LocalAuthority.objects.for_choosers(superuser).values_list("code", flat=True))
+    assert codes[:2] == ["E06000063", "E10000029"]  # Cumberland (granted), Suffolk (figures held)
