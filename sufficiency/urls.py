@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from placements import views as placements_views
+from placements import regional_views
 from sufficiency import views
 
 admin.site.site_header = "Sufficiency Planning Portal administration"
@@ -22,7 +22,8 @@ urlpatterns = [
     path("priorities/", include("priorities.urls")),
     path("flourish/", include("flourish.urls")),
     path("data/", include("placements.data_urls")),
-    path("api/measures/", placements_views.measures_api, name="api_measures"),
+    path("api/measures/", regional_views.measures_api, name="api_measures"),
+    path("regional/", include("placements.regional_urls")),
     path("admin/", admin.site.urls),
 ]
 
