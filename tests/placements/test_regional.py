@@ -221,7 +221,8 @@ def test_regional_page_ranks_and_downloads(east, east_members, manager_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "East of England: authorities ranked" in page
-    assert "Quartile 1" in page and "Computed from returns" in page
+    assert 'Quartile </span>1</strong>' in page and ">Returns</td>" in page
+    assert "No figure is held for any of the region's authorities for 2019/20: the rate needs" in page
 
     download = manager_client.get("/regional/ranking.csv", {"region": EAST, "year": 2020})
     rows = list(csv.DictReader(io.StringIO(download.content.decode())))
