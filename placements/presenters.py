@@ -198,6 +198,9 @@ def chart_series(spec, values: dict, la: LocalAuthority, first: int | None, last
                 comp = _in_range(values[key].get(code, {}), first, last)
                 if _held(comp):
                     area = la.region.name if key == "region" and la.region else label
+                    pooled = values.get("computed_areas", {}).get(key)
+                    if pooled:
+                        area += f" (computed from {pooled} authorities' returns where all are held, else published)"
                     name = f"{measure_title(code)}: {area}"
                     series.append(Series(name, key, code, comp, measure_unit(code)))
     return series

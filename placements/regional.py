@@ -186,18 +186,18 @@ def computed_comparators(la: LocalAuthority) -> dict[str, dict]:
 
     An area appears only for years every one of its authorities has a return held (England: all 153;
     the region: its authorities; the neighbours: every neighbour a data admin set); for other years the
-    imported comparator figures stand, labelled as published.
+    imported comparator figures stand, labelled as published. Three queries when nothing is complete
+    (the dashboard calls this on every view).
     """
-    areas: dict[str, list[int]] = {}
-    england = LocalAuthority.objects.filter(code=ENGLAND).first()
-    if england is not None:
-        areas["england"] = list(members(england).values_list("pk", flat=True))
+    regions = dict(LocalAuthority.objects.las().filter(is_synthetic=False).values_list("pk", "region_id"))
+    areas: dict[str, list[int]] = {"england": list(regions)}
     if la.region_id:
-        areas["region"] = list(members(la.region).values_list("pk", flat=True))
+        areas["region"] = [pk for pk, region_id in regions.items() if region_id == la.region_id]
     areas["sn_average"] = list(neighbours(la).values_list("pk", flat=True))
+    held = years_held(list(regions))
     out: dict[str, dict] = {}
     for key, ids in areas.items():
-        years = complete_years(ids)
+        years = sorted(y for y, las in held.items() if ids and las >= set(ids))
         if not years:
             continue
         values: dict[str, dict[int, float | None]] = defaultdict(dict)

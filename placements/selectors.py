@@ -149,6 +149,14 @@ def dashboard_values(*, la: LocalAuthority) -> dict:
             for year, values in years.items():
                 if len(values) == len(neighbour_ids) and year not in out["sn_average"][measure]:
                     out["sn_average"][measure][year] = round(sum(values) / len(values), 1)
+    # Years every authority of England, the region or the neighbours has a return held: computed figures.
+    from placements import regional
+
+    out["computed_areas"] = {}
+    for key, area in regional.computed_comparators(la).items():
+        for measure, years in area["values"].items():
+            out[key][measure].update(years)
+        out["computed_areas"][key] = area["members"]
     return out
 
 

@@ -18,7 +18,16 @@ NORFOLK, SUFFOLK, EAST = "E10000020", "E10000029", "E12000006"
 
 @pytest.fixture
 def east_held(seeded_core):
-    """A small 2019/20 return for each of the East of England's 11 authorities, each of a different size."""
+    """A small 2019/20 return for each of the East of England's 11 authorities, each of a different size.
+
+    The authorities come from a data migration, which an earlier browser test's flush removes: the
+    migration's loader (idempotent, by code) puts them back.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("sufficiency.migrations.0002_load_english_authorities").load(apps, None)
     east = LocalAuthority.objects.get(code=EAST)
     for i, la in enumerate(regional.members(east).order_by("name")):
         import_return(la, 2020, a_return(extra=i % 5, moves=i % 2))

@@ -50,6 +50,17 @@ def computed(la, year):
     return dict(MeasureValue.objects.filter(la=la, year=year, source="computed").values_list("measure", "value"))
 
 
+@pytest.fixture(autouse=True)
+def english_authorities(db):
+    """Every English authority, as the data migration loads them (again, should a transactional test's
+    flush have removed them)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("sufficiency.migrations.0002_load_english_authorities").load(apps, None)
+
+
 @pytest.fixture
 def east(seeded_core):
     return LocalAuthority.objects.get(code=EAST)
@@ -271,3 +282,20 @@ def test_computed_comparators_only_for_complete_years(east, east_members):
     assert region["members"] == 11
     total = int(sum(computed(la, 2020)["cla_31_march"] for la in east_members))
     assert region["values"]["cla_31_march"] == {2020: total}  # 2021 lacks Norfolk's return
+
+
+def test_the_dashboard_draws_the_region_computed_where_every_return_is_held(east, east_members):
+    from placements import presenters, selectors
+    from placements.charts import CHARTS_BY_ID
+
+    norfolk = LocalAuthority.objects.get(code="E10000020")
+    for year, value in ((2019, 50.0), (2020, 48.0)):
+        MeasureValue.objects.create(la=east, year=year, measure="rate_per_10k", value=value, source="comparator")
+    for la in east_members:
+        Population.objects.create(la=la, year=2020, population=10_000)
+        import_return(la, 2020, a_return(extra=1, moves=0))
+    values = selectors.dashboard_values(la=norfolk)
+    assert values["computed_areas"] == {"region": 11}
+    assert values["region"]["rate_per_10k"] == {2019: 50.0, 2020: 2.0}  # 22 per 110,000; 2019 published
+    names = [s.name for s in presenters.chart_series(CHARTS_BY_ID["rate"], values, norfolk, None, None)]
+    assert any("East of England (computed from 11 authorities' returns where all are held" in n for n in names)
