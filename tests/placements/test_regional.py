@@ -246,6 +246,7 @@ def test_regional_page_defaults_to_the_region_of_the_chosen_authority(seeded_cor
     page = manager_client.get("/regional/", {"la": "E06000052"}).content.decode()  # Cornwall
     assert "South West: authorities ranked" in page
     assert manager_client.get("/regional/", {"region": "E99999999"}).status_code == 404
+    assert "North East: authorities ranked" in manager_client.get("/regional/", {"la": "E12000001"}).content.decode()
 
 
 def test_measures_api_for_an_area_needs_no_grant_but_an_unknown_code_is_404(seeded_core, make_user):
