@@ -374,7 +374,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
                 job=job,
                 progress=lambda f: _progress(job, 0.40 + 0.40 * f, "Saving the return"),
             )
-            _progress(job, 0.82, "Working out the measures for every year")
+            _progress(job, 0.82, "Working out the measures")
             previous = _import_make_current(job, staged)
             staged = None  # current now: never to be deleted as a leftover
         for old in previous:
@@ -674,17 +674,27 @@ def _measures_change(la: LocalAuthority, staged: Return) -> MeasuresChange:
     if _measures_suspect(la):
         stored = set()  # the stored counts may not match the returns: every year is computed whole
     whole = sorted(held - stored)
+    changed = set(before) ^ set(after)  # the staged return and the one it replaces
+    looked_after = (
+        set(load.children_looked_after_in(after, date(whole[0] - 1, 4, 1), date(whole[-1], 3, 31)))
+        if whole
+        else set()
+    )
+    affected = set(load.children_in(changed)) if stored and changed else set()
+    # One read of both sets of children's rows from every return, before and after.
+    episodes, header, uasc = load.returns_frames({**before, **after}, sorted(looked_after | affected))
+
+    def rows(returns: dict[int, int], children: set[str]):
+        return (df[df["ret_id"].isin(list(returns)) & df["child"].isin(children)] for df in (episodes, header, uasc))
+
     counts: dict[int, dict[str, int]] = {}
     if whole:
-        children = load.children_looked_after_in(after, date(whole[0] - 1, 4, 1), date(whole[-1], 3, 31))
-        computed = measures.compute_counts(*load.returns_frames(after, children), whole)
+        computed = measures.compute_counts(*rows(after, looked_after), whole)
         counts = {year: computed.get(year, dict.fromkeys(measures.COUNT_CODES, 0)) for year in whole}
     deltas: dict[int, dict[str, int]] = {}
-    changed = set(before) ^ set(after)  # the staged return and the one it replaces
-    if stored and changed:
-        frames = load.returns_frames({**before, **after}, load.children_in(changed))
-        now = measures.compute_counts(*(df[df["ret_id"].isin(list(after))] for df in frames), stored)
-        was = measures.compute_counts(*(df[df["ret_id"].isin(list(before))] for df in frames), stored)
+    if affected:
+        now = measures.compute_counts(*rows(after, affected), stored)
+        was = measures.compute_counts(*rows(before, affected), stored)
         zero = dict.fromkeys(measures.COUNT_CODES, 0)
         for year in sorted(stored):
             delta = {c: now.get(year, zero)[c] - was.get(year, zero)[c] for c in measures.COUNT_CODES}

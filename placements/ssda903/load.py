@@ -24,6 +24,7 @@ from placements.ssda903.transform import EPISODE_COLUMNS, HEADER_COLUMNS, UASC_C
 from sufficiency.models import LocalAuthority
 
 CHUNK = 5000
+CHILD_BATCH = 2000  # children per query when reading some children's rows (well under SQLite's limit)
 
 # The stored columns: what transform_return produces, less collection_year (held on the Return).
 EPISODE_FIELDS = [c for c in EPISODE_COLUMNS if c != "collection_year"]
@@ -175,38 +176,56 @@ def la_frames(
     return tuple(df.drop(columns="ret_id") for df in frames)  # type: ignore[return-value]
 
 
-def children_in(ret_ids) -> Q:
+def children_in(ret_ids) -> list[str]:
     """The children (CHILD) a set of returns holds in any table: the rows an import of them can change."""
     ids = list(ret_ids)
-    return (
-        Q(child__in=Episode.objects.filter(ret_id__in=ids).values("child"))
-        | Q(child__in=ChildHeader.objects.filter(ret_id__in=ids).values("child"))
-        | Q(child__in=UASCRecord.objects.filter(ret_id__in=ids).values("child"))
-    )
+    found: set[str] = set()
+    for model in (Episode, ChildHeader, UASCRecord):
+        found.update(model.objects.filter(ret_id__in=ids).values_list("child", flat=True).distinct())
+    return sorted(found)
 
 
-def children_looked_after_in(ret_ids, first: date, last: date) -> Q:
+def children_looked_after_in(ret_ids, first: date, last: date) -> list[str]:
     """The children with an episode row in these returns that overlaps first..last (DECOM on or before
     `last`, DEC blank or on or after `first`): every child who can count in a year within those dates."""
     rows = Episode.objects.filter(ret_id__in=list(ret_ids), decom__lte=last).filter(
         Q(dec__isnull=True) | Q(dec__gte=first)
     )
-    return Q(child__in=rows.values("child"))
+    return sorted(set(rows.values_list("child", flat=True).distinct()))
 
 
 def returns_frames(
-    returns: dict[int, int], children: Q | None = None
+    returns: dict[int, int], children: list[str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Episodes, header and UASC rows of the given returns ({return id: collection year}), each with
     ret_id and collection_year; with `children` (children_in, children_looked_after_in), only the rows of
-    those children, from every one of the returns."""
+    those children, from every one of the returns.
+
+    Children are looked up by the (return, child) index in batches of known size, so the plan does not
+    depend on how fresh the database's statistics are (a sub-select can be planned as a scan per row).
+    """
+    ids = list(returns)
+
+    def fetch(query) -> list[tuple]:
+        # Plain tuples from the cursor: a Django row iterator costs more than the query for these sizes.
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def rows(model, fields: list[str]) -> list[tuple]:
+        if not ids:
+            return []
+        if children is None:
+            return fetch(model.objects.filter(ret_id__in=ids).values_list("ret_id", *fields))
+        found: list[tuple] = []
+        for start in range(0, len(children), CHILD_BATCH):
+            batch = children[start : start + CHILD_BATCH]
+            found += fetch(model.objects.filter(ret_id__in=ids, child__in=batch).values_list("ret_id", *fields))
+        return found
 
     def frame(model, fields: list[str]) -> pd.DataFrame:
-        rows = model.objects.filter(ret_id__in=list(returns))
-        if children is not None:
-            rows = rows.filter(children)
-        rows = rows.values_list("ret_id", *fields)
-        df = pd.DataFrame.from_records(list(rows.iterator(chunk_size=20000)), columns=["ret_id", *fields])
+        df = pd.DataFrame.from_records(rows(model, fields), columns=["ret_id", *fields])
         df["ret_id"] = df["ret_id"].astype("int64")
         df["collection_year"] = df["ret_id"].map(returns).astype("int64")
         for field in fields:
