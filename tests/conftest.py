@@ -12,6 +12,27 @@ _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hash test passwords with MD5: PBKDF2's million rounds cost ~0.3 s a user and a sign-in.
+
+    Only the tests' own made-up passwords are hashed this way; settings keep PBKDF2 for the portal.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_this_run(tmp_path_factory):
+    """Uploaded files go to a directory of this run (and of this worker, when tests run in parallel)."""
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture
 def make_user(db):
     """Factory: make_user(role=None, teams=(), las=(), username=None) -> User (password PASSWORD)."""

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from priorities import services
 from priorities.models import Action, Portfolio, StatusUpdate, Theme
 from sufficiency.models import Team
+from tests.factories import TeamFactory, ThemeFactory
 
 
 def test_update_status_appends_and_bumps_version(cr_action, commissioner):
@@ -183,6 +184,8 @@ def test_priority_archive_hides_its_actions(seeded, lead_commissioner):
 
 def test_update_details_reparses_dates_and_records_history(cr_action, commissioner, lead_commissioner):
     build = Theme.objects.filter(name="Build")
+    ThemeFactory(name="Partner")
+    TeamFactory(name="Resources")
     services.action_update_details(
         action=cr_action,
         user=commissioner,

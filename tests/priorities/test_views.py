@@ -92,7 +92,7 @@ def test_my_team_and_late_filter(seeded, commissioner_client, commissioner):
     assert commissioner_client.get(LIST, {"mine": "on", "late": "on"}).context["result_count"] == 8
 
 
-def test_changed_since_filter(seeded, commissioner_client, cr_action):
+def test_changed_since_filter(seeded, commissioner_client):
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert commissioner_client.get(LIST, {"changed_since": tomorrow}).context["result_count"] == 0
     today = timezone.localdate().isoformat()
@@ -295,13 +295,17 @@ def test_board_pack_html(cr_action, commissioner, manager_client):
     assert "Enter the date as a real date" in bad.content.decode()
 
 
-def test_board_pack_xlsx(cr_action, commissioner, manager_client):
+def test_board_pack_xlsx(seeded_cr_action, commissioner, manager_client):
     from openpyxl import load_workbook
 
     from priorities import services
 
     services.action_update_status(
-        action=cr_action, user=commissioner, to_status="Complete", comment="Board note", expected_version=1
+        action=seeded_cr_action,
+        user=commissioner,
+        to_status="Complete",
+        comment="Board note",
+        expected_version=1,
     )
     response = manager_client.get(reverse("priorities:board_pack_xlsx"))
     assert response.status_code == 200
