@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from placements import measures
 from placements.models import ChildHeader, Episode, Return, UASCRecord
@@ -186,10 +186,23 @@ def children_in(ret_ids) -> list[str]:
 
 
 def children_looked_after_in(ret_ids, first: date, last: date) -> list[str]:
-    """The children with an episode row in these returns that overlaps first..last (DECOM on or before
-    `last`, DEC blank or on or after `first`): every child who can count in a year within those dates."""
-    rows = Episode.objects.filter(ret_id__in=list(ret_ids), decom__lte=last).filter(
-        Q(dec__isnull=True) | Q(dec__gte=first)
+    """The children who can count in a year within first..last: those with an episode row in these
+    returns that overlaps it (DECOM on or before `last`, DEC blank or on or after `first`) and that no
+    later return among them replaces (a row for the same CHILD and DECOM, not a short break: the
+    longitudinal record keeps the latest). Without that, a child open at the end of any year held, who
+    left care since, would be read again by every later import. Codes are stored stripped and upper-case,
+    so LS is compared as stored."""
+    ids = list(ret_ids)
+    replaced = Episode.objects.filter(
+        ret_id__in=ids,
+        child=OuterRef("child"),
+        decom=OuterRef("decom"),
+        ret__collection_year__gt=OuterRef("ret__collection_year"),
+    ).exclude(ls__in=measures.SHORT_BREAKS)
+    rows = (
+        Episode.objects.filter(ret_id__in=ids, decom__lte=last)
+        .filter(Q(dec__isnull=True) | Q(dec__gte=first))
+        .filter(~Exists(replaced))
     )
     return sorted(set(rows.values_list("child", flat=True).distinct()))
 
@@ -201,8 +214,9 @@ def returns_frames(
     ret_id and collection_year; with `children` (children_in, children_looked_after_in), only the rows of
     those children, from every one of the returns.
 
-    Children are looked up by the (return, child) index in batches of known size, so the plan does not
-    depend on how fresh the database's statistics are (a sub-select can be planned as a scan per row).
+    Children are looked up by the (return, child) index, so the plan does not depend on how fresh the
+    database's statistics are (a sub-select or a long IN list can be planned as a scan of every row of
+    every return, once per batch).
     """
     ids = list(returns)
 
@@ -219,6 +233,20 @@ def returns_frames(
         if children is None:
             return fetch(model.objects.filter(ret_id__in=ids).values_list("ret_id", *fields))
         found: list[tuple] = []
+        if connection.vendor == "postgresql":
+            # One index probe per child and return ((return, child) index), whatever the statistics say:
+            # a list of children in a join with an unnested array is planned as a nested loop over them.
+            table = connection.ops.quote_name(model._meta.db_table)
+            columns = ", ".join(f"t.{connection.ops.quote_name(model._meta.get_field(f).column)}" for f in fields)
+            sql = (
+                f"SELECT t.ret_id, {columns} FROM unnest(%s::text[]) AS c(child) "
+                f"JOIN {table} t ON t.child = c.child AND t.ret_id = ANY(%s)"
+            )
+            for start in range(0, len(children), CHILD_BATCH * 10):
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [children[start : start + CHILD_BATCH * 10], ids])
+                    found += cursor.fetchall()
+            return found
         for start in range(0, len(children), CHILD_BATCH):
             batch = children[start : start + CHILD_BATCH]
             found += fetch(model.objects.filter(ret_id__in=ids, child__in=batch).values_list("ret_id", *fields))

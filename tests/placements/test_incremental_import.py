@@ -227,3 +227,37 @@ def transformed(tables: dict[str, pd.DataFrame], year: int) -> tuple[pd.DataFram
 
     clean = transform_return(read_return(uploads(tables)), year, secret_key=settings.PSEUDONYM_KEY)
     return clean.episodes, clean.header, clean.uasc
+
+
+def one_child(name: str, **kwargs) -> list[tuple[str, bytes]]:
+    return [
+        ("header.csv", csv_bytes(HEADER_COLUMNS, [child(name)])),
+        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode(name, **kwargs)])),
+    ]
+
+
+def test_a_child_whose_episode_a_later_return_closed_is_not_read_by_later_imports(norfolk, monkeypatch):
+    run(norfolk, 2017, one_child("GONE", decom="01/05/2016"))  # open on 31 March 2017
+    run(norfolk, 2018, one_child("GONE", decom="01/05/2016", dec="01/06/2017", rec="E4A"))
+    read_children = set()
+    original = load.returns_frames
+
+    def recording(returns, children=None):
+        frames = original(returns, children)
+        read_children.update(frames[0]["child"].tolist())
+        return frames
+
+    monkeypatch.setattr(load, "returns_frames", recording)
+    run(norfolk, 2020, one_child("NEW", decom="01/05/2019"))
+    assert len(read_children) == 1
+    assert stored(norfolk)[(2020, "cla_31_march")] == 1
+    assert stored(norfolk) == full(norfolk)
+
+
+def test_a_short_break_row_in_a_later_return_does_not_replace_an_open_episode(norfolk):
+    """V3/V4 rows are dropped before the latest return wins, so the older open row still counts."""
+    run(norfolk, 2017, one_child("KEPT", decom="01/05/2016"))
+    run(norfolk, 2018, one_child("KEPT", decom="01/05/2016", dec="01/06/2017", rec="E4A", ls="V3"))
+    run(norfolk, 2020, one_child("NEW", decom="01/05/2019"))
+    assert stored(norfolk)[(2020, "cla_31_march")] == 2
+    assert stored(norfolk) == full(norfolk)
