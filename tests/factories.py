@@ -38,6 +38,7 @@ class LocalAuthorityFactory(DjangoModelFactory):
     class Meta:
         model = "sufficiency.LocalAuthority"
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"E99{n:06d}")
     dfe_number = factory.Sequence(lambda n: f"{900 + n % 100}")
