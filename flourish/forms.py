@@ -8,6 +8,7 @@ from flourish.models import TEXT_MAX
 from flourish.periods import HELP as PERIOD_HELP
 from flourish.periods import period_end
 from flourish.upload import MAX_BYTES
+from sufficiency.forms import GovukFormMixin
 
 
 def _number(label: str, required: bool = False) -> forms.FloatField:
@@ -22,7 +23,7 @@ def _number(label: str, required: bool = False) -> forms.FloatField:
     )
 
 
-class ValueForm(forms.Form):
+class ValueForm(GovukFormMixin, forms.Form):
     period = forms.CharField(
         max_length=40,
         help_text="For example 2024, 2023-24, March 2024 or Q1 2024. Entering a period already held corrects it.",
@@ -61,7 +62,7 @@ class ValueForm(forms.Form):
         return period
 
 
-class UploadForm(forms.Form):
+class UploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Values file",
         help_text="A CSV or XLSX file with the columns measure_code, period, area, value, provisional, note.",
@@ -77,7 +78,7 @@ class UploadForm(forms.Form):
         return f
 
 
-class ActionLinkForm(forms.Form):
+class ActionLinkForm(GovukFormMixin, forms.Form):
     action = forms.TypedChoiceField(
         label="Commissioning action",
         coerce=int,
@@ -92,7 +93,7 @@ class ActionLinkForm(forms.Form):
         ]
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(GovukFormMixin, forms.Form):
     owner_team = forms.ModelChoiceField(
         label="Owner team",
         queryset=None,

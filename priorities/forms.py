@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from priorities.models import DESCRIPTION_MAX, TEXT_MAX, Action, Portfolio, Priority, Theme
+from sufficiency.forms import GovukFormMixin
 from sufficiency.models import Team
 
 
@@ -18,7 +19,7 @@ class _Text(forms.TextInput):
         super().__init__(attrs={"class": f"govuk-input {width}".strip()})
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(GovukFormMixin, forms.Form):
     status = forms.ChoiceField(
         choices=Action.Status.choices,
         widget=forms.RadioSelect,
@@ -64,7 +65,7 @@ class StatusUpdateForm(forms.Form):
         return data
 
 
-class RagOverrideForm(forms.Form):
+class RagOverrideForm(GovukFormMixin, forms.Form):
     rag = forms.ChoiceField(
         label="RAG",
         choices=Action.RagOverride.choices,
@@ -87,11 +88,11 @@ class RagOverrideForm(forms.Form):
         return data
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(GovukFormMixin, forms.Form):
     portfolio = forms.ModelChoiceField(
         queryset=Portfolio.objects.all(),
         widget=forms.Select(attrs={"class": "govuk-select"}),
@@ -108,7 +109,7 @@ class PriorityForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukFormMixin, forms.Form):
     priority = forms.ModelChoiceField(
         queryset=Priority.objects.filter(archived_at__isnull=True).select_related("portfolio"),
         widget=forms.Select(attrs={"class": "govuk-select"}),
@@ -150,7 +151,7 @@ class ActionForm(forms.Form):
         self.fields["priority"].label_from_instance = lambda p: f"{p.portfolio}: {p.title}"
 
 
-class ActionDetailsForm(forms.Form):
+class ActionDetailsForm(GovukFormMixin, forms.Form):
     """Edit an action's wording, lead officer, timescale and themes (owner team: lead commissioners)."""
 
     description = forms.CharField(

@@ -1,4 +1,5 @@
-"""GOV.UK Design System classes for plain Django forms rendered with includes/_field.html."""
+"""GOV.UK Design System classes for plain Django forms rendered with includes/_field.html, and service errors
+put on a form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,32 +16,49 @@ WIDGET_CLASSES = [
 
 
 class GovukFormMixin:
-    """Adds govuk-* classes, error classes and aria-describedby (hint and error) to every widget."""
+    """Adds govuk-* classes, error classes and aria-describedby (hint and error) to every widget.
+
+    The ids are the ones includes/_field.html gives the hint and the error: `<auto_id>-hint`, `<auto_id>-error`
+    (e.g. `id_period-hint`), on a form first shown as well as on one sent back with errors.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for _name, field in self.fields.items():
+        for name, field in self.fields.items():
             widget = field.widget
             for widget_type, css in WIDGET_CLASSES:
                 if isinstance(widget, widget_type):
-                    widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+                    classes = widget.attrs.get("class", "").split()
+                    if css not in classes:
+                        widget.attrs["class"] = " ".join([css, *classes])
                     break
+            self._describe(name)
+
+    def _describe(self, name: str) -> None:
+        field = self.fields[name]
+        # BoundField.auto_id's rule, without making (and caching) the bound field before subclasses are done.
+        html_name = self.add_prefix(name)
+        auto_id = str(self.auto_id or "")
+        auto_id = auto_id % html_name if "%s" in auto_id else (html_name if auto_id else "")
+        described = []
+        if field.help_text and auto_id:
+            described.append(f"{auto_id}-hint")
+        if self._errors and name in self._errors and auto_id:
+            described.append(f"{auto_id}-error")
+        if described:
+            field.widget.attrs["aria-describedby"] = " ".join(described)
+        else:
+            field.widget.attrs.pop("aria-describedby", None)
 
     def full_clean(self):
         super().full_clean()
         for name, field in self.fields.items():
-            bound = self[name]
-            described = []
-            if field.help_text:
-                described.append(f"{bound.id_for_label}-hint")
+            self._describe(name)
             if name in self.errors:
-                described.append(f"{bound.id_for_label}-error")
                 css = field.widget.attrs.get("class", "")
                 for base in ("govuk-input", "govuk-select", "govuk-textarea", "govuk-file-upload"):
                     if base in css.split() and f"{base}--error" not in css:
                         field.widget.attrs["class"] = f"{css} {base}--error"
-            if described:
-                field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

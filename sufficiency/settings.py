@@ -46,8 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "crispy_forms",
-    "crispy_forms_gds",
     "django_tables2",
     "django_filters",
     "simple_history",
@@ -181,9 +179,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
-CRISPY_TEMPLATE_PACK = "gds"
 
 DJANGO_TABLES2_TEMPLATE = "includes/_table.html"
 
