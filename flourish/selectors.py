@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from flourish.assess import Point, applicable_target, assess, count_by_status
@@ -14,7 +15,6 @@ from flourish.periods import sort_key
 from sufficiency.sources import source_citation
 
 HOME_AREA = "Norfolk"
-HOME_LA_CODE = "E10000020"
 
 
 def _home_values() -> Prefetch:
@@ -41,14 +41,14 @@ class _PlacementsReader:
             from placements.selectors import dashboard_values
             from sufficiency.models import LocalAuthority
 
-            la = LocalAuthority.objects.filter(code=HOME_LA_CODE).select_related("region").first()
+            la = LocalAuthority.objects.filter(code=settings.DEFAULT_LA_CODE).select_related("region").first()
             self._comparators = dashboard_values(la=la) if la else {}
         return self._comparators
 
     def points(self, code: str) -> list[Point]:
         from placements.selectors import measure_series
 
-        rows = measure_series(HOME_LA_CODE, code)
+        rows = measure_series(settings.DEFAULT_LA_CODE, code)
         if not rows:
             return []
         comp = self.comparators()

@@ -1,16 +1,11 @@
 """The placements panel on the overview page: the headline tiles of the default authority."""
 
-from django.conf import settings
-
 from placements import presenters, selectors
-from sufficiency.models import LocalAuthority
+from sufficiency.access import default_authority
 
 
 def overview_panel(user) -> dict | None:
-    visible = LocalAuthority.objects.visible_to(user)
-    la = visible.filter(code=settings.DEFAULT_LA_CODE).select_related("region").first()
-    if la is None:
-        la = selectors.las_with_data(user).select_related("region").first()
+    la = default_authority(user, prefer=selectors.las_with_data(user))
     if la is None:
         return None
     values = selectors.dashboard_values(la=la)

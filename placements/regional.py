@@ -17,7 +17,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -373,13 +372,13 @@ def regional_page(*, region: LocalAuthority, year: int | None, user) -> dict:
 def default_region(request) -> LocalAuthority | None:
     """The region asked for as ?la= (the API's parameter), else the region of the authority asked for,
     else of the default authority, else of the first authority the user may see."""
-    from sufficiency.access import authority_for_request
+    from sufficiency.access import authority_for_request, default_authority
 
     area = area_for_code(request.GET.get("la", ""))
     if area is not None and area.kind == LocalAuthority.Kind.REGION:
         return area
     la = authority_for_request(request) if area is None else None  # England: the default region
     if la is None:
-        visible = visible_authorities(request.user).filter(is_synthetic=False, region__isnull=False)
-        la = visible.filter(code=settings.DEFAULT_LA_CODE).first() or visible.first()
+        real = LocalAuthority.objects.filter(is_synthetic=False, region__isnull=False)
+        la = default_authority(request.user, among=real)
     return la.region if la is not None else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,25 +9,14 @@ from django.views.decorators.http import require_GET
 from placements import exports, measures, presenters, selectors
 from placements.charts import CHARTS_BY_ID
 from placements.labels import measure_title, published_meta
-from sufficiency.access import authority_for_request, visible_authorities
+from sufficiency.access import chosen_authority
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import DATA_ADMIN, has_role
 
 
 def _chosen_la(request) -> LocalAuthority:
-    """The authority asked for (?la=CODE), else Norfolk, else the first with data; 403 if not granted."""
-    la = authority_for_request(request)
-    if la is not None:
-        return la
-    visible = visible_authorities(request.user)
-    la = visible.filter(code=settings.DEFAULT_LA_CODE).select_related("region").first()
-    if la is None:
-        la = selectors.las_with_data(request.user).select_related("region").first()
-    if la is None:
-        la = visible.select_related("region").first()
-    if la is None:
-        raise PermissionDenied
-    return la
+    """The authority asked for (?la=CODE), else the default one, preferring one with figures held."""
+    return chosen_authority(request, prefer=selectors.las_with_data(request.user))
 
 
 def _year(value: str | None) -> int | None:

@@ -5,13 +5,16 @@ authority held (`LocalAuthority.objects.visible_to`).
 
 Two answers for two kinds of request:
 - an authority named in the request (`?la=CODE`, a form field): an unknown code is 404 and a known
-  authority outside the user's grants is 403 (which authorities exist is public: the ONS list);
+  authority outside the user's grants is 403 (which authorities exist is public: the ONS list); a page
+  that shows one authority whatever is named uses `chosen_authority`, whose default when none is named
+  is `default_authority` (the `DEFAULT_LA_CODE` setting's authority if the user may see it);
 - an object that belongs to an authority (an import, its problem report): filter the queryset with
   `scope_to_user` so one outside the grants is simply not found (404), and its existence does not leak.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -37,6 +40,31 @@ def authority_for_request(request, code: str | None = None) -> LocalAuthority | 
     if la is None:
         raise Http404("No such authority")
     if not visible_authorities(request.user).filter(pk=la.pk).exists():
+        raise PermissionDenied
+    return la
+
+
+def default_authority(
+    user, *, prefer: QuerySet | None = None, among: QuerySet | None = None
+) -> LocalAuthority | None:
+    """The authority a page shows when the request names none, from those the user may see (and `among`, if
+    given): the `DEFAULT_LA_CODE` setting's authority, else the first of `prefer` (e.g. those holding
+    data), else the first one; real authorities before synthetic ones, then by name. None if there is none.
+    """
+    visible = visible_authorities(user).select_related("region").order_by("is_synthetic", "name")
+    if among is not None:
+        visible = visible.filter(pk__in=among.values("pk"))
+    la = visible.filter(code=settings.DEFAULT_LA_CODE).first()
+    if la is None and prefer is not None:
+        la = visible.filter(pk__in=prefer.values("pk")).first()
+    return la or visible.first()
+
+
+def chosen_authority(request, code: str | None = None, *, prefer: QuerySet | None = None) -> LocalAuthority:
+    """The authority named by `code` (else `?la=`) as `authority_for_request` answers, else the
+    `default_authority`; PermissionDenied (403) when the user may see no authority at all."""
+    la = authority_for_request(request, code) or default_authority(request.user, prefer=prefer)
+    if la is None:
         raise PermissionDenied
     return la
 

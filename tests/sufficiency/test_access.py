@@ -121,3 +121,64 @@ def test_data_admin_keeps_reference_data_in_admin(data_admin_client, manager_cli
     page = data_admin_client.get(f"/admin/sufficiency/user/{manager.pk}/change/")
     assert page.status_code == 200
     assert b'name="is_superuser"' not in page.content  # cannot grant superuser status
+
+
+@pytest.fixture
+def authorities(db):
+    from sufficiency.models import LocalAuthority
+
+    def make(code, name, is_synthetic=False):
+        return LocalAuthority.objects.update_or_create(
+            code=code, defaults={"name": name, "is_synthetic": is_synthetic, "kind": "la"}
+        )[0]
+
+    return {
+        "demo": make(code="X00000001", name="Anyshire", is_synthetic=True),
+        "suffolk": make(code="E10000029", name="Suffolk"),
+        "essex": make(code="E10000012", name="Essex"),
+        "default": make(code=settings.DEFAULT_LA_CODE, name="Norfolk"),
+    }
+
+
+def test_default_authority_is_the_setting_s_when_the_user_may_see_it(make_user, authorities):
+    from sufficiency.access import default_authority
+    from sufficiency.models import LocalAuthority
+
+    user = make_user()
+    assert default_authority(user) == authorities["default"]
+    prefer = LocalAuthority.objects.filter(pk=authorities["suffolk"].pk)
+    assert default_authority(user, prefer=prefer) == authorities["default"]  # the setting comes first
+
+
+def test_default_authority_falls_back_to_preferred_then_real_before_synthetic(make_user, authorities):
+    from sufficiency.access import default_authority
+    from sufficiency.models import LocalAuthority
+
+    user = make_user()
+    user.local_authorities.add(authorities["demo"], authorities["suffolk"], authorities["essex"])
+    assert default_authority(user) == authorities["essex"]  # real before synthetic, then by name
+    prefer = LocalAuthority.objects.filter(pk__in=[authorities["suffolk"].pk, authorities["default"].pk])
+    assert default_authority(user, prefer=prefer) == authorities["suffolk"]  # Norfolk is not granted
+    among = LocalAuthority.objects.filter(pk=authorities["demo"].pk)
+    assert default_authority(user, among=among) == authorities["demo"]
+    assert default_authority(make_user(), among=LocalAuthority.objects.none()) is None
+
+
+def test_chosen_authority_named_default_or_403(make_user, authorities, rf):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from sufficiency.access import chosen_authority
+
+    user = make_user()
+    user.local_authorities.add(authorities["suffolk"])
+    request = rf.get("/", {"la": "E10000029"})
+    request.user = user
+    assert chosen_authority(request) == authorities["suffolk"]
+    request = rf.get("/")
+    request.user = user
+    assert chosen_authority(request) == authorities["suffolk"]  # the only one granted
+    with pytest.raises(PermissionDenied):
+        chosen_authority(request, "E10000012")  # outside the grants
+    with pytest.raises(Http404):
+        chosen_authority(request, "E99999999")
