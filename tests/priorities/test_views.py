@@ -99,7 +99,7 @@ def test_changed_since_filter(seeded, commissioner_client):
     assert commissioner_client.get(LIST, {"changed_since": today}).context["result_count"] == 30
 
 
-def test_bad_filter_date_shows_error(seeded, manager_client):
+def test_bad_filter_date_shows_error(cr_action, manager_client):
     response = manager_client.get(LIST, {"due_before": "not-a-date"})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
@@ -111,7 +111,7 @@ def test_archived_hidden_unless_asked(seeded, manager_client):
     assert manager_client.get(LIST, {"archived": "on"}).context["result_count"] == 30
 
 
-def test_sorting(seeded, manager_client):
+def test_sorting(cr_action, other_action, manager_client):
     for sort in ["portfolio", "-timescale", "status", "rag", "owner_team", "action", "-updated_at"]:
         assert manager_client.get(LIST, {"sort": sort}).status_code == 200
 
@@ -340,7 +340,7 @@ def test_board_pack_pdf(seeded, manager_client):
         assert response.content.startswith(b"%PDF")
 
 
-def test_print_css(seeded, manager_client):
+def test_print_css(db, manager_client):
     response = manager_client.get(reverse("priorities:print_css"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
 
@@ -362,23 +362,23 @@ def test_overview_panel_empty(db, manager):
     assert overview_panel(manager) is None
 
 
-def test_home_shows_panel(seeded, manager_client):
+def test_home_shows_panel(cr_action, manager_client):
     response = manager_client.get("/")
     assert "Commissioning priorities" in response.content.decode()
 
 
-def test_actions_by_ids(seeded):
+def test_actions_by_ids(cr_action, other_action):
     from priorities.selectors import actions_by_ids
 
-    ids = list(Action.objects.values_list("pk", flat=True)[:3])
+    ids = [cr_action.pk, other_action.pk]
     assert sorted(a.pk for a in actions_by_ids(ids)) == sorted(ids)
 
 
-def test_action_summary_partial_for_other_apps(seeded):
+def test_action_summary_partial_for_other_apps(cr_action):
     from django.template.loader import render_to_string
 
     from priorities.selectors import actions_by_ids
 
-    action = actions_by_ids([Action.objects.first().pk]).get()
+    action = actions_by_ids([cr_action.pk]).get()
     html = render_to_string("priorities/_action_summary.html", {"action": action})
     assert action.get_absolute_url() in html and "In progress" in html and "Red" in html
