@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from priorities import services
-from priorities.models import Action, Portfolio, StatusUpdate, Theme
+from priorities.models import Action, StatusUpdate, Theme
 from sufficiency.models import Team
-from tests.factories import TeamFactory, ThemeFactory
+from tests.factories import ActionFactory, PortfolioFactory, PriorityFactory, TeamFactory, ThemeFactory
 
 
 def test_update_status_appends_and_bumps_version(cr_action, commissioner):
@@ -114,10 +114,10 @@ def test_lead_edits_any_team(other_action, lead_commissioner):
     )
 
 
-def test_co_owner_team_may_edit(seeded, make_user):
+def test_co_owner_team_may_edit(make_user):
     from sufficiency.roles import COMMISSIONER
 
-    action = Action.objects.get(owner_team__name="Adoption")
+    action = ActionFactory(owner_team=TeamFactory(name="Adoption"), co_owner_teams=["Commissioning"])
     user = make_user(COMMISSIONER, teams=["Commissioning"])
     services.action_update_status(action=action, user=user, to_status="Launched", expected_version=1)
 
@@ -153,8 +153,12 @@ def test_archive_lead_only_and_kept(cr_action, commissioner, lead_commissioner):
     assert cr_action in Action.objects.active()
 
 
-def test_priority_and_action_create(seeded, lead_commissioner, commissioner):
-    portfolio = Portfolio.objects.get(name="DfE")
+def test_priority_and_action_create(lead_commissioner, commissioner):
+    portfolio = PortfolioFactory(name="DfE")
+    PriorityFactory(portfolio=portfolio, order=1)
+    PriorityFactory(portfolio=portfolio, order=2)
+    TeamFactory(name="Commissioning")
+    ThemeFactory(name="Partner")
     with pytest.raises(PermissionDenied):
         services.priority_create(portfolio=portfolio, title="New", user=commissioner)
     priority = services.priority_create(portfolio=portfolio, title="Refresh 2026", user=lead_commissioner)
@@ -175,8 +179,8 @@ def test_priority_and_action_create(seeded, lead_commissioner, commissioner):
         )
 
 
-def test_priority_archive_hides_its_actions(seeded, lead_commissioner):
-    action = Action.objects.first()
+def test_priority_archive_hides_its_actions(lead_commissioner):
+    action = ActionFactory()
     services.priority_archive(priority=action.priority, user=lead_commissioner)
     assert action not in Action.objects.active()
     assert Action.objects.filter(pk=action.pk).exists()
