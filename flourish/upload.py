@@ -15,13 +15,13 @@ import csv
 import io
 import itertools
 import math
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 
 from flourish.periods import HELP as PERIOD_HELP
 from flourish.periods import period_end
+from sufficiency.spreadsheets import most_declared_cells
 
 COLUMNS = ["measure_code", "period", "area", "value", "provisional", "note"]
 REQUIRED = ["measure_code", "period", "value"]
@@ -77,30 +77,10 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[dict[str,
     return header, rows
 
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
-
-
 def _declared_cells(content: bytes) -> int:
     """The most cells any sheet of the workbook declares (its <dimension>, in the sheet's first bytes)."""
-    most = 0
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        for info in zf.infolist():
-            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
-                continue
-            with zf.open(info) as fh:
-                m = _DIMENSION.search(fh.read(4096))
-            if not m or not m[3]:
-                continue
-            columns = abs(_column(m[3]) - _column(m[1])) + 1
-            most = max(most, columns * (abs(int(m[4]) - int(m[2])) + 1))
-    return most
-
-
-def _column(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
+        return most_declared_cells(zf)
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[dict[str, str]]]:

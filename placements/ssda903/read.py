@@ -37,6 +37,8 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from sufficiency.spreadsheets import declared_size, worksheets
+
 __all__ = [
     "MAX_COLUMNS",
     "MAX_FILES",
@@ -605,16 +607,6 @@ def _csv_shape(name: str, data: bytes) -> Problem | None:
     return _shape_problem(name, 0, rows)
 
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _expands_too_much(info: zipfile.ZipInfo) -> bool:
     return info.file_size > 1024 * 1024 and info.file_size > limit("MAX_ZIP_RATIO") * max(
         info.compress_size, 1
@@ -660,7 +652,7 @@ def _xlsx_declared_shape(
     or MAX_ROWS rows is only refused here when it declares more cells than any 903 table could fill;
     otherwise its true size is checked when it is loaded.
     """
-    parts = [i for i in infos if re.fullmatch(r"xl/worksheets/[^/]+\.xml", i.filename)]
+    parts = worksheets(infos)
     if len(parts) > limit("MAX_SHEETS"):
         return (
             _error(
@@ -673,17 +665,10 @@ def _xlsx_declared_shape(
     sheet_names: dict[str, str] | None = None
     suspicious: set[str] | None = set()
     for info in parts:
-        try:
-            with zf.open(info) as fh:
-                head = fh.read(4096)
-        except (zipfile.BadZipFile, NotImplementedError, OSError, RuntimeError, EOFError):
-            continue  # the workbook reader reports a damaged sheet
-        m = _DIMENSION.search(head)
-        if not m:
+        size = declared_size(zf, info)  # None: no range declared, or a damaged sheet the reader reports
+        if size is None:
             continue
-        first_col, first_row = _column_number(m[1]), int(m[2])
-        last_col, last_row = (_column_number(m[3]), int(m[4])) if m[3] else (first_col, first_row)
-        columns, rows = last_col - first_col + 1, last_row - first_row  # rows under the column names
+        columns, rows = size[0], size[1] - 1  # rows under the column names
         if columns <= limit("MAX_COLUMNS") and rows <= limit("MAX_ROWS"):
             continue
         if sheet_names is None:
