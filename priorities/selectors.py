@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from priorities import rag as rag_rules
-from priorities.models import Action, Portfolio, PortfolioTheme, Priority, StatusUpdate, Theme
+from priorities.models import Action, Portfolio, PortfolioTheme, StatusUpdate, Theme
 
 
 def actions_for_list(*, today: date | None = None, include_archived: bool = False) -> QuerySet[Action]:
@@ -217,7 +217,3 @@ def board_pack(*, since: date, today: date | None = None) -> dict:
             }
         )
     return {"since": since, "today": today, "sections": sections, "summary": summary}
-
-
-def priorities_for_portfolio(*, portfolio: Portfolio) -> QuerySet[Priority]:
-    return Priority.objects.filter(portfolio=portfolio, archived_at__isnull=True)
