@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,17 +23,12 @@ from benchmarks._setup import prepare  # noqa: E402
 
 def import_years(la, children: int, first: int, last: int, seed: int) -> int:
     from placements.services import import_job_create, import_job_run
-    from placements.ssda903.synthetic import generate_return
+    from placements.ssda903.synthetic import csv_uploads, generate_return
 
     episodes = 0
     returns = generate_return(children=children, first_year=first, last_year=last, seed=seed)
     for year, tables in sorted(returns.items()):
-        with tempfile.TemporaryDirectory() as tmp:
-            uploads = []
-            for name, frame in tables.items():
-                path = Path(tmp) / f"{name.lower()}.csv"
-                frame.to_csv(path, index=False)
-                uploads.append((path.name, path.read_bytes()))
+        uploads = csv_uploads(tables)
         t = time.perf_counter()
         job = import_job_run(import_job_create(la=la, collection_year=year, uploads=uploads))
         episodes += len(tables["Episodes"])

@@ -65,10 +65,6 @@ def authorities():
     return region, las
 
 
-def uploads(tables) -> list[tuple[str, bytes]]:
-    return [(f"{name.lower()}.csv", frame.to_csv(index=False).encode()) for name, frame in tables.items()]
-
-
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(round(len(ordered) * fraction)) - 1)]
@@ -138,7 +134,7 @@ def regional(args) -> None:
 
     from placements.models import Episode, ImportJob, MeasureValue
     from placements.services import import_job_create
-    from placements.ssda903.synthetic import generate_return
+    from placements.ssda903.synthetic import csv_uploads, generate_return
     from placements.tasks import import_job_task
 
     region, las = authorities()
@@ -163,7 +159,7 @@ def regional(args) -> None:
     with override_settings(TASKS=database_backend):
         for year in range(first, args.last_year + 1):
             for la in las:
-                job = import_job_create(la=la, collection_year=year, uploads=uploads(returns[la.pk][year]))
+                job = import_job_create(la=la, collection_year=year, uploads=csv_uploads(returns[la.pk][year]))
                 import_job_task.enqueue(str(job.pk))
                 jobs.append(job.pk)
     del returns
@@ -216,7 +212,7 @@ def regional(args) -> None:
 
 def scaling(args) -> None:
     from placements.services import import_job_create, import_job_run
-    from placements.ssda903.synthetic import generate_return
+    from placements.ssda903.synthetic import csv_uploads, generate_return
     from sufficiency.models import LocalAuthority
 
     demo = LocalAuthority.objects.get(code="Z99999999")
@@ -230,10 +226,10 @@ def scaling(args) -> None:
     )
     # Warm-up: one import elsewhere, so the first timed one does not pay for the process starting.
     _, others = authorities()
-    import_job_run(import_job_create(la=others[0], collection_year=first, uploads=uploads(returns[first])))
+    import_job_run(import_job_create(la=others[0], collection_year=first, uploads=csv_uploads(returns[first])))
     times = []
     for held, year in enumerate(range(first, args.last_year + 1)):
-        files = uploads(returns[year])
+        files = csv_uploads(returns[year])
         t = time.perf_counter()
         job = import_job_run(import_job_create(la=demo, collection_year=year, uploads=files))
         times.append(time.perf_counter() - t)

@@ -4,7 +4,6 @@ dashboards have computed figures on first run. Nothing synthetic is ever stored 
 """
 
 import csv
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -24,8 +23,6 @@ def load_demo_returns(
     *, children: int = DEMO_CHILDREN, first: int = DEMO_FIRST, last: int = DEMO_LAST
 ) -> str:
     """Generate and import the demo authority's returns (skipped when they are already held)."""
-    from placements.ssda903.synthetic import generate_return
-
     demo = LocalAuthority.objects.get(code=DEMO_LA_CODE)
     if not demo.is_synthetic:
         raise RuntimeError("Refusing to put synthetic data under a real authority")
@@ -37,20 +34,24 @@ def load_demo_returns(
         )
     if Return.objects.current().for_la(demo).count() == last - first + 1:
         return "demo returns already held"
-    returns = generate_return(children=children, first_year=first, last_year=last, seed=2026)
-    outcomes = []
-    for year, tables in sorted(returns.items()):
-        with tempfile.TemporaryDirectory() as tmp:
-            uploads = []
-            for name, frame in tables.items():
-                path = Path(tmp) / f"{name.lower()}.csv"
-                frame.to_csv(path, index=False)
-                uploads.append((path.name, path.read_bytes()))
-        job = import_job_run(import_job_create(la=demo, collection_year=year, uploads=uploads))
+    jobs = import_synthetic_returns(demo, children=children, first=first, last=last, seed=2026)
+    for job in jobs:
         if job.status not in ("succeeded", "unchanged"):
-            raise RuntimeError(f"Demo return {year} did not import: {job.status} {job.summary}")
-        outcomes.append(year)
-    return f"demo returns imported for {outcomes[0]}–{outcomes[-1]}"
+            raise RuntimeError(f"Demo return {job.collection_year} did not import: {job.status} {job.summary}")
+    return f"demo returns imported for {jobs[0].collection_year}–{jobs[-1].collection_year}"
+
+
+def import_synthetic_returns(la, *, children: int, first: int, last: int, seed: int) -> list:
+    """Generate synthetic returns for the years `first`–`last` and import each through the import service
+    (as an upload would); returns the import jobs, oldest year first. For the demo authority, benchmarks
+    and tests."""
+    from placements.ssda903.synthetic import csv_uploads, generate_return
+
+    returns = generate_return(children=children, first_year=first, last_year=last, seed=seed)
+    return [
+        import_job_run(import_job_create(la=la, collection_year=year, uploads=csv_uploads(tables)))
+        for year, tables in sorted(returns.items())
+    ]
 
 
 def prune_moved_figures(path: Path, *, area_column: str, sources: list[str]) -> int:

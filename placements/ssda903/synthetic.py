@@ -730,6 +730,11 @@ def generate_return(
     return out
 
 
+def csv_uploads(tables: dict[str, pd.DataFrame]) -> list[tuple[str, bytes]]:
+    """One year's tables as the files an upload sends: [("header.csv", bytes), ("episodes.csv", ...)]."""
+    return [(f"{name.lower()}.csv", frame.to_csv(index=False).encode()) for name, frame in tables.items()]
+
+
 def write_return(
     out_dir: str | Path, *, children: int, first_year: int, last_year: int, seed: int = 0
 ) -> list[Path]:
