@@ -139,3 +139,36 @@ def test_action_page_shows_the_latest_changes_and_links_to_every_change(cr_actio
     assert "Showing the latest 20 of 23 changes." in page
     everything = client.get(url, {"history": "all"}).content.decode()
     assert "Update 0<" in everything and "Showing the latest" not in everything
+
+
+def test_action_page_and_status_form_queries_do_not_grow_with_history(cr_action, commissioner, commissioner_client):
+    """The page a status save lands on, and the form, read a fixed number of rows however long the history:
+    session, user, the action with its themes and teams, the latest updates and changes with their counts,
+    the user's roles, teams and permissions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    detail = reverse("priorities:action_detail", args=[cr_action.pk])
+    form = reverse("priorities:action_status_update", args=[cr_action.pk])
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert commissioner_client.get(url).status_code == 200
+        return len(queries)
+
+    def save(n: int) -> None:
+        for version in range(cr_action.version, cr_action.version + n):
+            services.action_update_status(
+                action=Action.objects.get(pk=cr_action.pk),
+                user=commissioner,
+                to_status="Launched" if version % 2 else "In progress",
+                comment=f"Update {version}",
+                expected_version=version,
+            )
+            cr_action.version = version + 1
+
+    save(2)
+    few = count(detail), count(form)
+    save(30)
+    assert (count(detail), count(form)) == few
+    assert few[0] <= 15 and few[1] <= 7
