@@ -194,3 +194,37 @@ class ActionDetailsForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not can_move_team:
             del self.fields["owner_team"]
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(attrs={"class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
+
+
+class ReplanForm(GovukFormMixin, forms.Form):
+    """A lead commissioner re-plans an action: a revised due date and/or a review date, with the reason."""
+
+    revised_due_date = forms.DateField(
+        label="Revised due date",
+        required=False,
+        widget=_DateInput(),
+        help_text="Leave blank to use the timescale as written in the strategy.",
+        error_messages={"invalid": "Enter the revised due date as a real date, for example 31 March 2027."},
+    )
+    review_date = forms.DateField(
+        label="Review date",
+        required=False,
+        widget=_DateInput(),
+        help_text="When to look at the action again. From that day its RAG is amber until it is re-planned.",
+        error_messages={"invalid": "Enter the review date as a real date, for example 30 June 2027."},
+    )
+    reason = forms.CharField(
+        label="Reason for re-planning",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_Textarea(),
+        error_messages={"max_length": f"Reason must be {TEXT_MAX} characters or fewer."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

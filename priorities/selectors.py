@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from priorities import rag as rag_rules
-from priorities.models import Action, Portfolio, PortfolioTheme, StatusUpdate, Theme
+from priorities.models import Action, Portfolio, PortfolioTheme, Priority, StatusUpdate, Theme
 
 
 def actions_for_list(*, today: date | None = None, include_archived: bool = False) -> QuerySet[Action]:
@@ -61,6 +61,9 @@ FIELD_LABELS = {
     "timescale_text": "Timescale",
     "due_start": "Due from",
     "due_end": "Due by",
+    "revised_due_date": "Revised due date",
+    "review_date": "Review date",
+    "replan_reason": "Reason for re-planning",
 }
 
 
@@ -83,16 +86,20 @@ def action_history(*, action: Action, limit: int | None = None) -> list[HistoryE
     for i, record in enumerate(shown):
         older = records[i + 1] if i + 1 < len(records) else None
         changes = []
+        reason = record.history_change_reason or ""
         if older is not None:
             delta = record.diff_against(older, included_fields=list(FIELD_LABELS))
             for change in delta.changes:
-                changes.append((FIELD_LABELS[change.field], _show(change.old), _show(change.new)))
+                line = (FIELD_LABELS[change.field], _show(change.old), _show(change.new))
+                # A status update's reason already says "Status: old → new": list it once, not twice.
+                if f"{line[0]}: {line[1]} → {line[2]}" not in reason:
+                    changes.append(line)
         entries.append(
             HistoryEntry(
                 when=record.history_date,
                 user=record.history_user,
                 kind={"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type],
-                reason=record.history_change_reason or "",
+                reason=reason,
                 changes=changes,
             )
         )
@@ -217,3 +224,139 @@ def board_pack(*, since: date, today: date | None = None) -> dict:
             }
         )
     return {"since": since, "today": today, "sections": sections, "summary": summary}
+
+
+# ---- front pages: what each person needs to act on ---------------------------------------------------------
+
+NEEDS_ATTENTION = [rag_rules.RED, rag_rules.AMBER]
+# How far along a status is; a status update to a lower rank moved the action backwards.
+STATUS_RANK = {
+    Action.Status.NOT_STARTED: 0,
+    Action.Status.ON_HOLD: 1,
+    Action.Status.IN_PROGRESS: 2,
+    Action.Status.LAUNCHED: 3,
+    Action.Status.COMPLETE: 4,
+}
+
+
+def _rated(qs: QuerySet[Action], today: date) -> list[Action]:
+    """The actions with their `rag_result` (the rule in words) worked out once."""
+    actions = list(qs)
+    for action in actions:
+        action.rag_result = action.rag(today)
+    return actions
+
+
+def team_actions(*, user, today: date | None = None) -> dict:
+    """The open actions of the user's teams: those needing attention (red or amber: overdue, due soon,
+    stale, on hold, review due) most urgent first, and the rest."""
+    today = today or timezone.localdate()
+    teams = list(user.teams.all())
+    if not teams:
+        return {"teams": [], "attention": [], "rest": []}
+    qs = (
+        actions_for_list(today=today)
+        .open()
+        .filter(Q(owner_team__in=teams) | Q(co_owner_teams__in=teams))
+        .distinct()
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+    actions = _rated(qs, today)
+    return {
+        "teams": teams,
+        "attention": [a for a in actions if a.rag_result.code in NEEDS_ATTENTION],
+        "rest": [a for a in actions if a.rag_result.code not in NEEDS_ATTENTION],
+    }
+
+
+@dataclass
+class SlippingSection:
+    portfolio: Portfolio
+    actions: list[Action]
+
+
+def slipping_actions(*, today: date | None = None) -> list[SlippingSection]:
+    """Active actions that are slipping, by portfolio: overdue, not updated for the stale period, or whose
+    latest status update moved them backwards (for example In progress to Not started). Each action gets
+    `slipping_reasons`."""
+    today = today or timezone.localdate()
+    stale = timezone.make_aware(datetime.combine(rag_rules.stale_before(today), time.min))
+    latest = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    qs = (
+        actions_for_list(today=today)
+        .open()
+        .annotate(latest_from=Subquery(latest.values("from_status")[:1]))
+        .annotate(latest_to=Subquery(latest.values("to_status")[:1]))
+        .order_by("priority__portfolio__order", F("due_on").asc(nulls_last=True), "pk")
+    )
+    by_portfolio: dict[int, SlippingSection] = {}
+    for action in _rated(qs, today):
+        reasons = []
+        if action.is_late(today):
+            reasons.append(f"Overdue since {action.due_date.day} {action.due_date:%B %Y}")
+        if action.last_updated_at < stale:
+            reasons.append(f"No status update for {rag_rules.STALE_AFTER_DAYS // 7} weeks or more")
+        if (
+            action.latest_from in STATUS_RANK
+            and action.latest_to in STATUS_RANK
+            and STATUS_RANK[action.latest_to] < STATUS_RANK[action.latest_from]
+        ):
+            reasons.append(f"Moved back from {action.latest_from} to {action.latest_to}")
+        if reasons:
+            action.slipping_reasons = reasons
+            portfolio = action.priority.portfolio
+            by_portfolio.setdefault(portfolio.pk, SlippingSection(portfolio, [])).actions.append(action)
+    return list(by_portfolio.values())
+
+
+def priorities_without_live_action() -> QuerySet[Priority]:
+    """Active priorities with no active action that is still open (all done, cancelled or none at all)."""
+    live = Action.objects.active().open().filter(priority=OuterRef("pk"))
+    return (
+        Priority.objects.filter(archived_at__isnull=True)
+        .exclude(Exists(live))
+        .select_related("portfolio")
+        .order_by("portfolio__order", "order", "pk")
+    )
+
+
+@dataclass
+class ActionChange:
+    action: Action
+    when: datetime
+    what: str
+
+
+def action_changes_since(*, since: date, limit: int = 50) -> list[ActionChange]:
+    """Status changes (not progress notes alone), RAG overrides and re-plans of active actions on or after
+    `since`, newest first."""
+    start = _start_of(since)
+    changes = []
+    updates = (
+        StatusUpdate.objects.filter(created_at__gte=start)
+        .exclude(from_status=F("to_status"))
+        .filter(action__archived_at__isnull=True, action__priority__archived_at__isnull=True)
+        .select_related("action__priority__portfolio")
+        .order_by("-created_at")[:limit]
+    )
+    for u in updates:
+        changes.append(ActionChange(u.action, u.created_at, f"Status: {u.from_status or '-'} → {u.to_status}"))
+    records = (
+        Action.history.filter(history_date__gte=start)
+        .filter(Q(history_change_reason__startswith="RAG override") | Q(history_change_reason__startswith="Re-planned"))
+        .order_by("-history_date")[:limit]
+    )
+    by_id = {a.pk: a for a in Action.objects.active().select_related("priority__portfolio").filter(
+        pk__in={r.id for r in records}
+    )}
+    for r in records:
+        if r.id in by_id:
+            changes.append(ActionChange(by_id[r.id], r.history_date, r.history_change_reason))
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]
+
+
+def reminder_actions(*, user, today: date | None = None) -> list[Action]:
+    """The open actions of the user's teams that are overdue, due within the amber window, stale or due
+    for review: what the weekly reminder lists."""
+    return team_actions(user=user, today=today)["attention"]

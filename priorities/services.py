@@ -279,3 +279,36 @@ def action_create(
         action.themes.set(themes)
         action.co_owner_teams.set(co_owner_teams)
     return action
+
+
+def action_replan(
+    *,
+    action: Action,
+    user,
+    expected_version: int,
+    revised_due_date,
+    review_date,
+    reason: str,
+) -> Action:
+    """Set or clear an action's revised due date and review date (lead commissioners). The timescale and
+    due dates as written in the strategy are kept; the change and its reason are recorded in history."""
+    _require(user, "priorities.manage_strategy")
+    reason = (reason or "").strip()
+    _check_length("reason", reason, TEXT_MAX)
+    if (revised_due_date or review_date) and not reason:
+        raise ValidationError({"reason": "Enter the reason for re-planning the action."})
+    if revised_due_date and action.due_start and revised_due_date < action.due_start:
+        raise ValidationError(
+            {"revised_due_date": f"The revised due date must be on or after the start, {action.due_start:%-d %B %Y}."}
+        )
+    with transaction.atomic():
+        locked = _lock(action, expected_version)
+        locked.revised_due_date = revised_due_date
+        locked.review_date = review_date
+        locked.replan_reason = reason if (revised_due_date or review_date) else ""
+        parts = [
+            f"due {revised_due_date:%-d %B %Y}" if revised_due_date else "no revised due date",
+            f"review {review_date:%-d %B %Y}" if review_date else "no review date",
+        ]
+        _save(locked, user, f"Re-planned: {', '.join(parts)}" + (f" ({reason})" if reason else ""))
+    return locked

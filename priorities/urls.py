@@ -6,6 +6,8 @@ app_name = "priorities"
 
 urlpatterns = [
     path("", views.action_list, name="action_list"),
+    path("mine/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/replan/", views.action_replan, name="action_replan"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status_update, name="action_status_update"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from priorities import boardpack, selectors, services
+from priorities import rag as rag_rules
 from priorities.filters import ActionFilter
 from priorities.forms import (
     ActionDetailsForm,
@@ -22,6 +23,7 @@ from priorities.forms import (
     ArchiveForm,
     PriorityForm,
     RagOverrideForm,
+    ReplanForm,
     StatusUpdateForm,
 )
 from priorities.models import Action, Priority
@@ -63,6 +65,7 @@ def action_list(request):
             "result_count": table.paginator.count if table.page else len(table.rows),
             "can_manage": request.user.has_perm("priorities.manage_strategy"),
             "has_filters": any(v for k, v in request.GET.items() if k not in ("sort", "page")),
+            "rule_lines": rag_rules.RULE_LINES,
         },
     )
 
@@ -92,6 +95,7 @@ def action_detail(request, pk: int):
             "latest": ACTION_PAGE_LATEST,
             "can_edit": request.user.has_perm("priorities.edit_action", action),
             "can_manage": request.user.has_perm("priorities.manage_strategy"),
+            "rule_lines": rag_rules.RULE_LINES,
         },
     )
 
@@ -369,3 +373,53 @@ def print_css(request):
     response = render(request, "priorities/print.css", content_type="text/css")
     response["Cache-Control"] = "max-age=3600"
     return response
+
+
+@require_GET
+def my_actions(request):
+    """The actions of the user's own teams: those needing attention first, then the rest."""
+    data = selectors.team_actions(user=request.user)
+    return render(request, "priorities/my_actions.html", {**data, "rule_lines": rag_rules.RULE_LINES})
+
+
+@require_http_methods(["GET", "POST"])
+def action_replan(request, pk: int):
+    action = _action_or_404(pk, selectors.action_for_form)
+    _require(request, "priorities.manage_strategy")
+    conflict = None
+    if request.method == "POST":
+        form = ReplanForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.action_replan(
+                    action=action,
+                    user=request.user,
+                    expected_version=data["version"],
+                    revised_due_date=data["revised_due_date"],
+                    review_date=data["review_date"],
+                    reason=data["reason"],
+                )
+            except services.ConflictError as exc:
+                conflict = exc
+                form = conflict_form(ReplanForm, request.POST, exc)
+                action = _action_or_404(pk, selectors.action_for_form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Action re-planned.")
+                return redirect(action.get_absolute_url())
+    else:
+        form = ReplanForm(
+            initial={
+                "revised_due_date": action.revised_due_date,
+                "review_date": action.review_date,
+                "reason": action.replan_reason,
+                "version": action.version,
+            }
+        )
+    return render(
+        request,
+        "priorities/action_replan_form.html",
+        {"action": action, "form": form, "conflict": conflict, "rag": action.rag()},
+    )
