@@ -12,6 +12,7 @@ admin.site.site_title = "Sufficiency Planning Portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("account/reminders/", views.reminder_preferences, name="reminder_preferences"),
     path(
         "login/",
         login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
