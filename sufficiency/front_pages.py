@@ -87,6 +87,8 @@ def lead_section(user, today: date) -> dict:
 
 
 def manager_section(user, today: date, since: date) -> dict:
+    from flourish import status as flourish_status
+    from flourish.assess import LABELS as assess_labels
     from flourish.models import MeasureValue as FlourishValue
     from flourish.selectors import attach, measures_qs
     from placements.models import ImportJob
@@ -119,8 +121,13 @@ def manager_section(user, today: date, since: date) -> dict:
         for m in attach(measures_qs().filter(code__in=changed_codes)):
             history = m.assessment.history
             before = history[-2] if len(history) >= 2 else None
+            # A first value that gives no status is no change worth reporting.
+            if before is None and m.assessment.status == flourish_status.NONE:
+                continue
             if before != m.assessment.status:
-                flourish_changes.append({"measure": m, "before": before, "after": m.assessment})
+                flourish_changes.append(
+                    {"measure": m, "before": assess_labels.get(before, ""), "after": m.assessment}
+                )
     return {
         "template": "sufficiency/front/_manager.html",
         "since": since,
