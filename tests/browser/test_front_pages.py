@@ -51,3 +51,32 @@ def test_commissioner_updates_an_overdue_action_from_the_front_page(
     assert_accessible(page)
     overdue.refresh_from_db()
     assert overdue.status == "Complete"
+
+
+def test_each_roles_front_page_replan_and_reminder_pages_pass_axe(
+    browser_page, login_as, assert_accessible, make_user, transactional_db
+):
+    from sufficiency.roles import DATA_ADMIN, LEAD_COMMISSIONER, MANAGER
+    from tests.factories import ActionFactory, TeamFactory
+
+    team = TeamFactory(name=TEAM)
+    action = ActionFactory(owner_team=team, description="Open the crisis unit", due_end=date(2025, 3, 31))
+    page = browser_page
+    login_as(page, make_user(LEAD_COMMISSIONER, teams=[TEAM]))
+    page.goto(f"{page.base_url}/")
+    assert "Open the crisis unit" in page.locator("section[aria-labelledby=front-lead]").inner_text()
+    assert_accessible(page)
+    page.goto(f"{page.base_url}/priorities/actions/{action.pk}/replan/")
+    page.get_by_role("button", name="Save").click()  # nothing entered: saved as no plan
+    page.goto(f"{page.base_url}/priorities/actions/{action.pk}/replan/")
+    page.get_by_label("Review date").fill("2020-01-01")
+    page.get_by_role("button", name="Save").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.goto(f"{page.base_url}/account/reminders/")
+    assert_accessible(page)
+    for role in (MANAGER, DATA_ADMIN):
+        page.context.clear_cookies()
+        login_as(page, make_user(role))
+        page.goto(f"{page.base_url}/")
+        assert_accessible(page)
