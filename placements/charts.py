@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from placements.groups import GROUP_MEASURES
 from sufficiency.templatetags.portal_format import collection_year, measure_value
 
 # Okabe–Ito palette (distinguishable with colour-blindness); every series also differs by dash or marker.
@@ -55,16 +56,7 @@ CHARTS: list[ChartSpec] = [
     ChartSpec(
         "placement_mix",
         "Where children live: placement type at 31 March",
-        [
-            "placement_fostered_relative_friend",
-            "placement_fostered_in_house",
-            "placement_fostered_agency",
-            "placement_adoption",
-            "placement_with_parents",
-            "placement_residential",
-            "placement_semi_independent",
-            "placement_other",
-        ],
+        list(GROUP_MEASURES),
         kind="stacked",
         question="Where do children live?",
     ),

@@ -31,6 +31,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from placements.groups import GROUP_MEASURES, GROUPS, group_index_of_codes
+
 __all__ = [
     "MEASURE_CODES",
     "MEASURES",
@@ -53,16 +55,7 @@ ADOPTION = ("A3", "A4", "A5", "A6")
 NEW_CARER = ("S", "P", "B")
 CIN_CODES = tuple(f"N{i}" for i in range(1, 9))
 
-PLACEMENT_GROUPS = [
-    "placement_fostered_relative_friend",
-    "placement_fostered_in_house",
-    "placement_fostered_agency",
-    "placement_adoption",
-    "placement_with_parents",
-    "placement_residential",
-    "placement_semi_independent",
-    "placement_other",
-]
+PLACEMENT_GROUPS = GROUP_MEASURES  # placements/groups.py holds the groups and their rule
 AGE_BANDS = ["age_under_1", "age_1_4", "age_5_9", "age_10_15", "age_16_plus"]
 
 MEASURE_CODES: list[str] = [
@@ -169,28 +162,7 @@ def _m(code, title, unit, group, rule, polarity=None, denominator=None, caveats=
     return MeasureDef(code, title, unit, polarity, group, rule, denominator, caveats)
 
 
-_GROUP_RULES = {
-    "placement_fostered_relative_friend": ("Fostered by relatives or friends", "PLACE U1, U2 or U3."),
-    "placement_fostered_in_house": (
-        "Fostered by the local authority (in-house)",
-        "PLACE U4, U5 or U6 with PLACE_PROVIDER PR1, PR2 or PR3.",
-    ),
-    "placement_fostered_agency": (
-        "Fostered through an agency",
-        "PLACE U4, U5 or U6 with PLACE_PROVIDER PR4 or PR5, or with PLACE_PROVIDER blank.",
-    ),
-    "placement_adoption": ("Placed for adoption", "PLACE A3, A4, A5 or A6."),
-    "placement_with_parents": ("Placed with parents", "PLACE P1."),
-    "placement_residential": ("Residential (children's homes, secure, schools)", "PLACE K1, K2, R1 or S1."),
-    "placement_semi_independent": ("Semi-independent or supported living", "PLACE H5, K3 or P2."),
-    "placement_other": (
-        "Other placements",
-        "every other PLACE code (including temporary placements T0-T4, R2, R3, R5, P3, Z1, Z11-Z14 and a "
-        "blank PLACE), and also U4, U5 or U6 with any PLACE_PROVIDER other than PR1-PR5 or blank "
-        "(for example PR0): the reference names in-house as PR1-PR3 only and agency as PR4, PR5 or "
-        "blank, and the eight groups must sum to children looked after, so such episodes are put here.",
-    ),
-}
+_GROUP_RULES = {g.measure: (g.title, g.rule) for g in GROUPS}
 
 _AGE_RULES = {
     "age_under_1": ("Aged under 1", "under 1 (a date of birth after 31 March also falls here)"),
@@ -594,22 +566,6 @@ class _Prepared:
     uasc_until: np.ndarray  # per child: DUC day number, _NEVER if blank, -inf-ish if not in UASC
 
 
-def _placement_group(
-    place: np.ndarray, places: np.ndarray, prov: np.ndarray, provs: np.ndarray
-) -> np.ndarray:
-    u46 = _in(place, places, ("U4", "U5", "U6"))
-    in_house = _in(prov, provs, ("PR1", "PR2", "PR3"))
-    agency = _in(prov, provs, ("PR4", "PR5")) | (prov < 0)
-    conditions = [
-        _in(place, places, ("U1", "U2", "U3")),
-        u46 & in_house,
-        u46 & agency,
-        _in(place, places, ADOPTION),
-        _in(place, places, ("P1",)),
-        _in(place, places, ("K1", "K2", "R1", "S1")),
-        _in(place, places, ("H5", "K3", "P2")),
-    ]
-    return np.select(conditions, list(range(7)), default=7).astype(np.int64)
 
 
 def _prepare(longitudinal: pd.DataFrame, header: pd.DataFrame, uasc: pd.DataFrame) -> _Prepared:
@@ -707,7 +663,7 @@ def _prepare(longitudinal: pd.DataFrame, header: pd.DataFrame, uasc: pd.DataFram
         prev_new_placement=prev_flag,
         ceased=(rec >= 0) & ~_in(rec, recs, ("X1",)),
         adoption=_in(place, places, ADOPTION),
-        group=_placement_group(place, places, prov, provs),
+        group=group_index_of_codes(place, places, prov, provs),
         cin=cin_index[cin_codes],
         distance=distance,
         first_row=first_row,
@@ -816,6 +772,7 @@ def from_counts(counts: Mapping[str, int], population: float | int | None) -> di
         "distance_over_20_pct": round_half_up(counts["distance_over_20_count"], counts["distance_known_count"]),
     }
     return {code: derived[code] if code in derived else counts[code] for code in MEASURE_CODES}
+
 
 # ---- public entry points -------------------------------------------------------------------------------
 
