@@ -1,4 +1,4 @@
-"""Time placements.forecast: fit over 5 years of episodes and project 36 months (no database).
+"""Time forecast.engine: fit over 5 years of episodes and project 36 months (no database).
 
     .venv/bin/python benchmarks/bench_forecast.py [--children 160000] [--seed 1]
 
@@ -7,7 +7,7 @@ so about 400,000 episodes for 160,000 children) starting anywhere in 2016-2021, 
 PLACE_PROVIDER codes, the last episode left open for a third of the children; then times
 initial_stock + fit (60 monthly snapshots) + project (36 months, with mean and full covariance).
 
-Then the whole computation a stored forecast run does (placements.forecast.results.forecast_compute:
+Then the whole computation a stored forecast run does (forecast.engine.results.forecast_compute:
 fit, project 36 months, monthly history over the data, costs by group and provider, yearly demand and the
 one-year backtest, serialised to JSON), after the service's clean-up of the episodes
 (measures.build_longitudinal, latest_per_child), all without the database; --skip-service leaves it out.
@@ -25,7 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from placements.forecast import fit, initial_stock, project  # noqa: E402
+from forecast.engine import fit, initial_stock, project  # noqa: E402
 
 PLACES = np.array(
     ["U1", "U4", "U4", "U5", "U6", "K2", "R1", "H5", "K3", "P1", "A3", "T0", "Z1", "S1"], dtype=object
@@ -98,8 +98,8 @@ def service(episodes: pd.DataFrame, header: pd.DataFrame, ref_start, ref_end) ->
     """Time the stored run's computation (no database) and the size of its JSON."""
     import json
 
+    from forecast.engine.results import forecast_compute
     from placements import measures
-    from placements.forecast.results import forecast_compute
 
     t0 = time.perf_counter()
     eps = measures.build_longitudinal(episodes.assign(collection_year=2021, ls="C2"))

@@ -45,9 +45,10 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from placements import forecast_selectors as fs
-    from placements.forecast_services import forecast_run_execute
-    from placements.models import Episode, ForecastRun
+    from forecast import selectors as fs
+    from forecast.execution import forecast_run_execute
+    from forecast.models import ForecastRun
+    from placements.models import Episode
     from sufficiency.models import LocalAuthority, User
 
     la = LocalAuthority.objects.get(code="Z99999999")
@@ -86,7 +87,7 @@ def main() -> None:
     )
     client = Client()
     client.force_login(user)
-    url = f"/placements/forecast/?la={la.code}&ref_from={window[0].year}&ref_to={window[1].year}&horizon=36"
+    url = f"/forecast/?la={la.code}&ref_from={window[0].year}&ref_to={window[1].year}&horizon=36"
     for _ in range(3):
         assert client.get(url).status_code == 200
     times = []

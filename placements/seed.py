@@ -85,7 +85,7 @@ def load_seed(*, synthetic: bool = True) -> str:
         prune_moved_figures(comparators, area_column="area_code", sources=[MeasureValue.Source.COMPARATOR])
     if synthetic:
         parts.append(load_demo_returns())
-    from placements.forecast_seed import load_forecast_seed
+    from forecast.seed import load_forecast_seed
 
     parts.append(load_forecast_seed(synthetic=synthetic))
     return ", ".join(parts) or "nothing to load"

@@ -18,7 +18,6 @@ import io
 import logging
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,13 +28,14 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from placements import measures
 from placements.models import ImportJob, ImportProblem, MeasureValue, Population, Return
 from placements.ssda903 import load
+from sufficiency.leases import heartbeat, lease_lapsed
 from sufficiency.models import LocalAuthority
 
 logger = logging.getLogger(__name__)
@@ -67,42 +67,6 @@ class ImportStopped(Exception):
 def imports_folder() -> Path:
     """Where uploaded files wait for the worker (one folder per job, named by the job's id)."""
     return Path(settings.MEDIA_ROOT) / "imports"
-
-
-# ---- leases --------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def heartbeat(model, pk) -> Iterator[None]:
-    """Renew a running job's lease (`heartbeat_at`) from a background thread while the block runs.
-
-    Long pure steps (reading, validating, computing) then cannot make a live job look dead. A killed
-    process stops renewing, so its lease lapses. Inside a transaction (tests) another connection could
-    not see the job's row anyway, so nothing is started.
-    """
-    interval = max(1.0, settings.IMPORT_JOB_LEASE_SECONDS / 4)
-    if connection.in_atomic_block:
-        yield
-        return
-    stop = threading.Event()
-
-    def renew() -> None:
-        try:
-            while not stop.wait(interval):
-                try:
-                    model.objects.filter(pk=pk, status="running").update(heartbeat_at=timezone.now())
-                except Exception:  # a busy database: try again at the next beat
-                    logger.warning("Could not renew the lease of %s %s", model.__name__, pk, exc_info=True)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=renew, name=f"heartbeat-{pk}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=10)
 
 
 # ---- one import per authority and year at a time ---------------------------------------------------------
@@ -463,17 +427,6 @@ def _return_summary(ret: Return) -> dict:
 # ---- dead jobs, leftovers and retention --------------------------------------------------------------
 
 
-def lease_lapsed(now) -> Q:
-    """Rows (import jobs, forecast runs) whose lease (`heartbeat_at`, else `started_at`) is older than
-    IMPORT_JOB_LEASE_SECONDS: their worker is gone."""
-    lapsed = now - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
-    return (
-        Q(heartbeat_at__lt=lapsed)
-        | Q(heartbeat_at__isnull=True, started_at__lt=lapsed)
-        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
-    )
-
-
 def import_jobs_expire_stale() -> int:
     """Mark dead import jobs failed and delete what they left; cheap enough to call on every data page.
 
@@ -579,15 +532,9 @@ def import_problems_purge(*, now=None) -> int:
 
 
 def import_data_purge() -> dict[str, int]:
-    """The daily housekeeping (`manage.py purge_import_data`): dead jobs and forecast runs, leftovers,
-    orphan upload folders, and error reports past their retention period."""
-    from placements.forecast_services import forecast_runs_expire_stale
-
-    return {
-        "jobs_failed": import_jobs_expire_stale(),
-        "forecast_runs_failed": forecast_runs_expire_stale(),
-        "problems_deleted": import_problems_purge(),
-    }
+    """The daily housekeeping (`manage.py purge_import_data`): dead jobs, leftovers, orphan upload
+    folders, and error reports past their retention period."""
+    return {"jobs_failed": import_jobs_expire_stale(), "problems_deleted": import_problems_purge()}
 
 
 # ---- measures --------------------------------------------------------------------------------------------

@@ -12,12 +12,3 @@ def import_job_task(job_id: str) -> str:
     import_jobs_expire_stale()
     job = ImportJob.objects.get(pk=job_id)
     return import_job_run(job).status
-
-
-@task()
-def forecast_run_task(run_id: int) -> str:
-    """Fit, project and store one forecast run (placements.forecast_services)."""
-    from placements.forecast_services import forecast_run_execute
-    from placements.models import ForecastRun
-
-    return forecast_run_execute(ForecastRun.objects.select_related("la", "scenario").get(pk=run_id)).status

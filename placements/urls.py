@@ -1,4 +1,5 @@
-from django.urls import include, path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from placements import views
 
@@ -12,5 +13,10 @@ urlpatterns = [
     path("measures.csv", views.measures_csv, name="measures_csv"),
     path("measures.xlsx", views.measures_xlsx, name="measures_xlsx"),
     path("comparators-template.csv", views.comparators_template_csv, name="comparators_template"),
-    path("forecast/", include("placements.forecast_urls")),
+    # The forecast moved to its own app at /forecast/: old bookmarks still arrive.
+    re_path(
+        r"^forecast/(?P<rest>.*)$",
+        RedirectView.as_view(url="/forecast/%(rest)s", query_string=True),
+        name="forecast_moved",
+    ),
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("placements/", include("placements.urls")),
+    path("forecast/", include("forecast.urls")),
     path("priorities/", include("priorities.urls")),
     path("flourish/", include("flourish.urls")),
     path("data/", include("placements.data_urls")),

@@ -86,7 +86,7 @@ def seeded(seeded_core, django_db_setup):
     from django.conf import settings
 
     from flourish.seed import load_seed as load_flourish
-    from placements.forecast_seed import load_forecast_seed
+    from forecast.seed import load_forecast_seed
     from placements.services import comparators_load, published_load
     from priorities.seed import load_seed as load_priorities
 
@@ -108,7 +108,7 @@ def _manager_pages() -> list[tuple[str, str]]:
     pages = [
         ("home", reverse("home")),
         ("placements dashboard", reverse("placements:dashboard") + la),
-        ("forecast costs", reverse("placements:forecast_costs") + la),
+        ("forecast costs", reverse("forecast:costs") + la),
         ("priorities actions", reverse("priorities:action_list")),
         ("priorities matrix", reverse("priorities:matrix")),
         ("board pack", reverse("priorities:board_pack")),

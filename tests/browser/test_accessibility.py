@@ -16,14 +16,14 @@ from playwright.sync_api import expect
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, ROLES
 from tests.flourish.conftest import FRAMEWORK, MEASURES
-from tests.placements.forecast_fixtures import import_synthetic
+from tests.forecast.fixtures import import_synthetic
 
 pytestmark = pytest.mark.browser
 
 DEMO = "Z99999999"
 TEAM = "Commissioning and Resources"
 PHONE = {"width": 375, "height": 800}
-PHONE_PAGES = ("/placements/", "/priorities/", "/flourish/measures/", "/flourish/report/", "/data/")
+PHONE_PAGES = ("/placements/", "/forecast/", "/regional/", "/priorities/", "/flourish/measures/", "/flourish/report/", "/data/")
 
 
 @pytest.fixture
@@ -52,10 +52,11 @@ def _pages() -> list[str]:
     return [
         "/",
         f"/placements/{la}",
-        f"/placements/forecast/{la}",
-        f"/placements/forecast/scenarios/{la}",
-        f"/placements/forecast/scenarios/new/{la}",
-        f"/placements/forecast/costs/{la}",
+        f"/forecast/{la}",
+        f"/forecast/scenarios/{la}",
+        f"/forecast/scenarios/new/{la}",
+        f"/forecast/costs/{la}",
+        "/regional/",
         "/priorities/",
         f"/priorities/actions/{action.pk}/",
         f"/priorities/actions/{action.pk}/edit/",
@@ -109,7 +110,7 @@ def test_every_page_of_every_role_has_no_axe_violations(
         page.base_url = live_server.url
         login_as(page, users[role])
         if role == MANAGER:
-            _visit(page, f"/placements/forecast/?la={DEMO}")
+            _visit(page, f"/forecast/?la={DEMO}")
             page.get_by_role("button", name="Run the forecast").click()
             page.wait_for_selector("#block-total .app-chart .main-svg")
 

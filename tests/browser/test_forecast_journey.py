@@ -5,7 +5,7 @@ import pytest
 
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import MANAGER
-from tests.placements.forecast_fixtures import import_synthetic
+from tests.forecast.fixtures import import_synthetic
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +94,7 @@ def test_manager_forecast_journey(browser_page, login_as, assert_accessible, mak
     assert page.get_by_text("No scenarios are saved").is_visible()
 
     # unit costs and capacities (read-only for a manager)
-    page.goto(f"{page.base_url}/placements/forecast/costs/?la=Z99999999")
+    page.goto(f"{page.base_url}/forecast/costs/?la=Z99999999")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Unit costs and capacities")
     assert page.get_by_role("link", name="Add a unit cost").count() == 0
     assert_accessible(page)

@@ -279,13 +279,13 @@ def test_legends_fit_at_phone_width(browser_page, login_as, make_user, norfolk_p
 def test_forecast_legends_sit_below_the_axis_title_at_phone_width(
     browser_page, login_as, make_user, seeded_core
 ):
-    from tests.placements.forecast_fixtures import import_synthetic
+    from tests.forecast.fixtures import import_synthetic
 
     import_synthetic(LocalAuthority.objects.get(code="Z99999999"), children=200, first=2019, last=2021)
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 900})
     login_as(page, make_user(MANAGER))
-    page.goto(f"{page.base_url}/placements/forecast/?la=Z99999999")
+    page.goto(f"{page.base_url}/forecast/?la=Z99999999")
     page.get_by_role("button", name="Run the forecast").click()
     page.wait_for_selector("#block-by_group .app-chart .main-svg")
     # The projections (the cost chart is empty here: no unit costs are held).

@@ -41,7 +41,7 @@ def test_commissioner_completes_a_late_action(
 
     page.get_by_role("link", name="Develop the new crisis unit with a clear specification.").click()
     assert page.get_by_role("heading", level=1, name="Action").is_visible()
-    assert page.get_by_text("Red: past its due date").is_visible()
+    assert page.locator("#rag-rule").get_by_text("Red: past its due date").is_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Update status").click()

@@ -1,7 +1,6 @@
 """Crash safety of imports: a process killed at any stage leaves either the old return with its measures or
 the new one with its own; the sweep gives up dead jobs and deletes what they left; a re-import works."""
 
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from placements import measures, services
 from placements.models import (
     ChildHeader,
     Episode,
-    ForecastRun,
     ImportJob,
     MeasureValue,
     Population,
@@ -308,50 +306,3 @@ def test_measures_follow_a_population_uploaded_while_an_import_computed(norfolk,
         MeasureValue.objects.get(la=norfolk, year=2020, measure="rate_per_10k", source="computed").value
         == 1.0
     )
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_heartbeat_renews_the_lease_while_a_long_step_runs(seeded_core, settings, tmp_path):
-    settings.IMPORT_JOB_LEASE_SECONDS = 4  # a beat a second
-    la = LocalAuthority.objects.get(code="E10000020")
-    old = timezone.now() - timedelta(minutes=5)
-    job = ImportJob.objects.create(
-        la=la, collection_year=2020, status="running", started_at=old, heartbeat_at=old
-    )
-    with services.heartbeat(ImportJob, job.pk):
-        time.sleep(2.5)
-    job.refresh_from_db()
-    assert job.heartbeat_at > timezone.now() - timedelta(seconds=3)
-    assert import_jobs_expire_stale() == 0
-
-
-def test_a_forecast_run_whose_worker_died_is_failed_and_never_shown(norfolk, settings):
-    from placements.forecast_selectors import forecast_inputs_key, forecast_run_find
-    from placements.forecast_services import forecast_runs_expire_stale
-
-    params = {"la": norfolk, "ref_start": timezone.now().date().replace(year=2019), "horizon_months": 12}
-    params["ref_end"] = params["ref_start"] + timedelta(days=365)
-    lapsed = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS + 5)
-    dead = ForecastRun.objects.create(
-        **params,
-        inputs_key=forecast_inputs_key(la=norfolk, scenario=None),
-        status=ForecastRun.Status.RUNNING,
-        started_at=lapsed,
-        heartbeat_at=lapsed,
-        results={"half": "written"},
-    )
-    alive = ForecastRun.objects.create(
-        **{**params, "horizon_months": 24},
-        inputs_key=dead.inputs_key,
-        status=ForecastRun.Status.RUNNING,
-        started_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-    )
-    assert forecast_run_find(**params) == dead  # stands in for a new run until the sweep
-
-    assert forecast_runs_expire_stale() == 1
-    dead.refresh_from_db()
-    alive.refresh_from_db()
-    assert dead.status == ForecastRun.Status.FAILED and dead.results == {} and "Run it again" in dead.error
-    assert alive.status == ForecastRun.Status.RUNNING
-    assert forecast_run_find(**params) is None

@@ -15,8 +15,9 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from forecast.models import Capacity, ForecastRun, ForecastScenario, UnitCost
 from placements.charts import CHARTS_BY_ID
-from placements.models import Capacity, ForecastRun, ForecastScenario, ImportJob, UnitCost
+from placements.models import ImportJob
 from sufficiency.access import authority_for_request, visible_authorities
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import DATA_ADMIN, MANAGER
@@ -51,16 +52,19 @@ CASES = [
     Case("placements:measures_xlsx", MANAGER),
     Case("placements:comparators_template", DATA_ADMIN),
     Case("api_measures", MANAGER),
-    # the forecast, its scenarios, unit costs and capacities (placements/forecast_views.py)
-    Case("placements:forecast", MANAGER),
-    Case("placements:forecast_start", MANAGER, method="post", data=RUN_PARAMS, open_to_all=False),
-    Case("placements:forecast_run_status", MANAGER, args=lambda o: [o["run"].pk], open_to_all=False),
-    Case("placements:forecast_table_csv", MANAGER, args=lambda o: [o["run"].pk, "total"], open_to_all=False),
-    Case("placements:forecast_xlsx", MANAGER, args=lambda o: [o["run"].pk], open_to_all=False),
-    Case("placements:forecast_scenarios", MANAGER),
-    Case("placements:forecast_scenario", MANAGER, args=lambda o: [o["scenario"].pk]),
+    # the regional ranking (placements/regional_views.py): an authority outside the grants is refused
+    Case("regional:region", MANAGER),
+    Case("regional:region_csv", MANAGER),
+    # the forecast, its scenarios, unit costs and capacities (forecast/views.py)
+    Case("forecast:forecast", MANAGER),
+    Case("forecast:start", MANAGER, method="post", data=RUN_PARAMS, open_to_all=False),
+    Case("forecast:run_status", MANAGER, args=lambda o: [o["run"].pk], open_to_all=False),
+    Case("forecast:table_csv", MANAGER, args=lambda o: [o["run"].pk, "total"], open_to_all=False),
+    Case("forecast:xlsx", MANAGER, args=lambda o: [o["run"].pk], open_to_all=False),
+    Case("forecast:scenarios", MANAGER),
+    Case("forecast:scenario", MANAGER, args=lambda o: [o["scenario"].pk]),
     Case(
-        "placements:forecast_scenario_run",
+        "forecast:scenario_run",
         MANAGER,
         args=lambda o: [o["scenario"].pk],
         method="post",
@@ -68,25 +72,25 @@ CASES = [
         open_to_all=False,
     ),
     Case(
-        "placements:forecast_scenario_delete", MANAGER, args=lambda o: [o["scenario"].pk], open_to_all=False
+        "forecast:scenario_delete", MANAGER, args=lambda o: [o["scenario"].pk], open_to_all=False
     ),
     Case(
-        "placements:forecast_scenario_download",
+        "forecast:scenario_download",
         MANAGER,
         args=lambda o: [o["scenario"].pk, "csv"],
         open_to_all=False,
     ),
     Case(
-        "placements:forecast_scenario_create",
+        "forecast:scenario_create",
         MANAGER,
         method="post",
         data={"la": DEMO, "name": "Fewer residential", "adjustments": "[]"},
         form=ForecastScenario,
         open_to_all=False,
     ),
-    Case("placements:forecast_costs", MANAGER),
+    Case("forecast:costs", MANAGER),
     Case(
-        "placements:forecast_unit_cost_create",
+        "forecast:unit_cost_create",
         DATA_ADMIN,
         method="post",
         data={
@@ -100,7 +104,7 @@ CASES = [
         open_to_all=False,
     ),
     Case(
-        "placements:forecast_capacity_create",
+        "forecast:capacity_create",
         DATA_ADMIN,
         method="post",
         data={
@@ -187,12 +191,13 @@ def test_every_authority_taking_url_is_in_the_table():
     covered = {case.name for case in CASES}
     reviewed_elsewhere = {
         "placements:chart_about",  # a chart's definitions: no authority
+        "placements:forecast_moved",  # a redirect to the forecast app's page, which is in the table
     }
     names = []
-    for namespace in ("placements", "data"):
+    for namespace in ("placements", "forecast", "data", "regional"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names += [f"{namespace}:{name}" for name in resolver.reverse_dict if isinstance(name, str)]
-    assert {"placements:forecast_costs", "data:import_detail"} <= set(names)  # the listing found the URLs
+    assert {"forecast:costs", "data:import_detail"} <= set(names)  # the listing found the URLs
     missing = sorted(
         set(names)
         - covered

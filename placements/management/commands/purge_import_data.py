@@ -8,14 +8,13 @@ from placements.services import import_data_purge
 
 class Command(BaseCommand):
     help = (
-        "Mark dead import jobs and forecast runs failed, delete half-written and replaced returns, orphan "
+        "Mark dead import jobs failed, delete half-written and replaced returns, orphan "
         "upload folders, and import error reports older than IMPORT_PROBLEM_RETENTION_DAYS."
     )
 
     def handle(self, *args, **options) -> None:
         done = import_data_purge()
         self.stdout.write(
-            f"Import jobs given up: {done['jobs_failed']}; forecast runs given up: "
-            f"{done['forecast_runs_failed']}; problem rows older than "
+            f"Import jobs given up: {done['jobs_failed']}; problem rows older than "
             f"{settings.IMPORT_PROBLEM_RETENTION_DAYS} days deleted: {done['problems_deleted']}."
         )

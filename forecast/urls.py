@@ -1,0 +1,24 @@
+from django.urls import path
+
+from forecast import views
+
+app_name = "forecast"
+
+urlpatterns = [
+    path("", views.forecast, name="forecast"),
+    path("run/", views.forecast_start, name="start"),
+    path("runs/<int:pk>/status.json", views.forecast_run_status, name="run_status"),
+    path("runs/<int:pk>/tables/<slug:table_id>.csv", views.forecast_table_csv, name="table_csv"),
+    path("runs/<int:pk>/forecast.xlsx", views.forecast_xlsx, name="xlsx"),
+    path("scenarios/", views.scenario_list, name="scenarios"),
+    path("scenarios/new/", views.scenario_create, name="scenario_create"),
+    path("scenarios/<int:pk>/", views.scenario_detail, name="scenario"),
+    path("scenarios/<int:pk>/run/", views.scenario_run, name="scenario_run"),
+    path("scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
+    path(
+        "scenarios/<int:pk>/comparison.<str:fmt>", views.scenario_download, name="scenario_download"
+    ),
+    path("costs/", views.costs, name="costs"),
+    path("costs/unit-costs/new/", views.unit_cost_create, name="unit_cost_create"),
+    path("costs/capacities/new/", views.capacity_create, name="capacity_create"),
+]
