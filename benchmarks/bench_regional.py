@@ -132,7 +132,7 @@ def regional(args) -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from placements.models import Episode, ImportJob, MeasureValue
+    from placements.models import Episode, ImportJob, YearlyFigure
     from placements.services import import_job_create
     from placements.ssda903.synthetic import csv_uploads, generate_return
     from placements.tasks import import_job_task
@@ -187,7 +187,7 @@ def regional(args) -> None:
         ratio = statistics.median(by_held[max(by_held)]) / statistics.median(by_held[0])
         print(f"  ratio of medians, year {max(by_held) + 1} / year 1: {ratio:.2f}")
 
-    computed = MeasureValue.objects.filter(source=MeasureValue.Source.COMPUTED).count()
+    computed = YearlyFigure.objects.filter(source=YearlyFigure.Source.COMPUTED).count()
     print(f"held: {Episode.objects.count():,} episodes, {computed:,} computed measures")
     user = get_user_model().objects.create_superuser("bench", password="bench-password-123456")
     client = Client()

@@ -73,7 +73,7 @@ CAPACITIES = [
 ]
 
 
-def load_forecast_seed(*, synthetic: bool = True) -> str:
+def load_seed(*, synthetic: bool = True) -> str:
     """Stated unit costs and capacities for Norfolk (and the demo authority), and a demo baseline run."""
     count = 0
     targets = [(NORFOLK, "")] + ([(DEMO, DEMO_NOTE)] if synthetic else [])

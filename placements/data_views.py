@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from placements import presenters, selectors, services
 from placements.forms import ReferenceUploadForm, ReturnUploadForm
 from placements.labels import measure_title
-from placements.models import ImportJob, ImportProblem, MeasureValue, Population, Return
+from placements.models import ImportJob, ImportProblem, Population, Return, YearlyFigure
 from placements.tasks import import_job_task
 from sufficiency import csvsafe
 from sufficiency.access import scope_to_user, visible_authorities
@@ -50,9 +50,9 @@ def _comparators_for(user):
     one authority's), and those held against the user's authorities or their statistical neighbours."""
     visible = visible_authorities(user)
     neighbours = LocalAuthority.objects.filter(pk__in=visible.values("statistical_neighbours"))
-    return MeasureValue.objects.filter(
+    return YearlyFigure.objects.filter(
         Q(la__in=visible) | Q(la__in=neighbours) | ~Q(la__kind=LocalAuthority.Kind.LA),
-        source__in=[MeasureValue.Source.COMPARATOR, MeasureValue.Source.SN_AVERAGE],
+        source__in=[YearlyFigure.Source.COMPARATOR, YearlyFigure.Source.SN_AVERAGE],
     )
 
 

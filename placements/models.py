@@ -1,8 +1,8 @@
 """SSDA903 returns as imported, the import jobs that load them, reference data and the stored measures.
 
 Data flows one way: uploaded file → ssda903 pipeline → Return + rows (per LA and collection year)
-→ measures.py → MeasureValue (computed) → selectors → views. Published figures (from the seed documents)
-and comparator figures are MeasureValue rows too, kept apart by `source`.
+→ measures.py → YearlyFigure (computed) → selectors → views. Published figures (from the seed documents)
+and comparator figures are YearlyFigure rows too, kept apart by `source`.
 """
 
 import uuid
@@ -220,19 +220,7 @@ class Population(models.Model):
         return f"{self.la} {self.year}: {self.population}"
 
 
-class MeasureValueQuerySet(models.QuerySet):
-    def for_dashboard(
-        self, *, la: LocalAuthority, first_year: int | None = None, last_year: int | None = None
-    ):
-        qs = self.filter(la=la)
-        if first_year:
-            qs = qs.filter(year__gte=first_year)
-        if last_year:
-            qs = qs.filter(year__lte=last_year)
-        return qs
-
-
-class MeasureValue(models.Model):
+class YearlyFigure(models.Model):
     """A yearly figure for an area: computed from returns, published in a seed document, or a comparator."""
 
     class Source(models.TextChoices):
@@ -252,9 +240,9 @@ class MeasureValue(models.Model):
     note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MeasureValueQuerySet.as_manager()
 
     class Meta:
+        db_table = "placements_measurevalue"  # its name before the rename (migration 0005)
         constraints = [
             models.UniqueConstraint(
                 fields=["la", "year", "measure", "source", "source_document"], name="one_value_per_source"

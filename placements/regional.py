@@ -21,7 +21,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from placements import measures
-from placements.models import MeasureValue, Population, Return
+from placements.models import Population, Return, YearlyFigure
 from sufficiency.access import visible_authorities
 from sufficiency.models import LocalAuthority
 
@@ -133,8 +133,8 @@ def pooled_measures(member_ids: list[int], years: list[int]) -> dict[int, dict[s
     if not member_ids or not years:
         return {}
     stored: dict[tuple[int, int], dict[str, float | None]] = defaultdict(dict)
-    rows = MeasureValue.objects.filter(
-        la_id__in=member_ids, year__in=years, source=MeasureValue.Source.COMPUTED
+    rows = YearlyFigure.objects.filter(
+        la_id__in=member_ids, year__in=years, source=YearlyFigure.Source.COMPUTED
     ).values_list("la_id", "year", "measure", "value")
     for la_id, year, code, value in rows:
         stored[(la_id, year)][code] = value
@@ -253,11 +253,11 @@ def area_figures(*, area: LocalAuthority, year: int, member_las: list[LocalAutho
         result.computed = True
         return result
     sources = (
-        [MeasureValue.Source.SN_AVERAGE]
+        [YearlyFigure.Source.SN_AVERAGE]
         if area.kind == LocalAuthority.Kind.LA
-        else [MeasureValue.Source.COMPARATOR, MeasureValue.Source.PUBLISHED]
+        else [YearlyFigure.Source.COMPARATOR, YearlyFigure.Source.PUBLISHED]
     )
-    rows = MeasureValue.objects.filter(la=area, year=year, source__in=sources).values_list(
+    rows = YearlyFigure.objects.filter(la=area, year=year, source__in=sources).values_list(
         "measure", "value", "source_document"
     )
     for code, value, document in rows:
@@ -308,16 +308,16 @@ def authority_figures(
     """
     visible = set(visible_authorities(user).filter(pk__in=[la.pk for la in las]).values_list("pk", flat=True))
     preference = {
-        MeasureValue.Source.COMPUTED: 0,
-        MeasureValue.Source.PUBLISHED: 1,
-        MeasureValue.Source.COMPARATOR: 2,
+        YearlyFigure.Source.COMPUTED: 0,
+        YearlyFigure.Source.PUBLISHED: 1,
+        YearlyFigure.Source.COMPARATOR: 2,
     }
     out: dict[int, dict[str, tuple[float | None, str, int]]] = defaultdict(dict)
-    rows = MeasureValue.objects.filter(
+    rows = YearlyFigure.objects.filter(
         la_id__in=[la.pk for la in las], year=year, measure__in=RANKED_MEASURES, source__in=list(preference)
     ).values_list("la_id", "measure", "value", "source")
     for la_id, code, value, source in rows:
-        if source == MeasureValue.Source.COMPUTED and la_id not in visible:
+        if source == YearlyFigure.Source.COMPUTED and la_id not in visible:
             continue
         held = out[la_id].get(code)
         if value is not None and (held is None or preference[source] < held[2]):
@@ -328,7 +328,7 @@ def authority_figures(
 def region_years(region: LocalAuthority) -> list[int]:
     """Years for which any figure is held for the region or any of its authorities, latest first."""
     ids = list(members(region).values_list("pk", flat=True)) + [region.pk]
-    years = MeasureValue.objects.filter(la_id__in=ids, measure__in=RANKED_MEASURES).values_list("year", flat=True)
+    years = YearlyFigure.objects.filter(la_id__in=ids, measure__in=RANKED_MEASURES).values_list("year", flat=True)
     return sorted(set(years), reverse=True)
 
 

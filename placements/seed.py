@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from placements.models import MeasureValue, Population, Return
+from placements.models import Population, Return, YearlyFigure
 from placements.services import comparators_load, import_job_create, import_job_run, published_load
 from sufficiency.models import LocalAuthority
 
@@ -64,12 +64,12 @@ def prune_moved_figures(path: Path, *, area_column: str, sources: list[str]) -> 
     documents = {r["source_document"] for r in rows if r["source_document"]}
     stale = [
         pk
-        for pk, code, year, measure, document in MeasureValue.objects.filter(
+        for pk, code, year, measure, document in YearlyFigure.objects.filter(
             source__in=sources, source_document__in=documents
         ).values_list("pk", "la__code", "year", "measure", "source_document")
         if (code, year, measure, document) not in held
     ]
-    MeasureValue.objects.filter(pk__in=stale).delete()
+    YearlyFigure.objects.filter(pk__in=stale).delete()
     return len(stale)
 
 
@@ -78,14 +78,11 @@ def load_seed(*, synthetic: bool = True) -> str:
     published = FIXTURES / "published_measures.csv"
     if published.exists():
         parts.append(f"{published_load(published)} published figures")
-        prune_moved_figures(published, area_column="la_code", sources=[MeasureValue.Source.PUBLISHED])
+        prune_moved_figures(published, area_column="la_code", sources=[YearlyFigure.Source.PUBLISHED])
     comparators = FIXTURES / "comparators.csv"
     if comparators.exists():
         parts.append(f"{comparators_load(comparators)} comparator figures")
-        prune_moved_figures(comparators, area_column="area_code", sources=[MeasureValue.Source.COMPARATOR])
+        prune_moved_figures(comparators, area_column="area_code", sources=[YearlyFigure.Source.COMPARATOR])
     if synthetic:
         parts.append(load_demo_returns())
-    from forecast.seed import load_forecast_seed
-
-    parts.append(load_forecast_seed(synthetic=synthetic))
     return ", ".join(parts) or "nothing to load"

@@ -1,6 +1,6 @@
 """Reads for the placements app: stored figures, authorities with data and import jobs.
 
-Database reads only. Dashboards read stored MeasureValue rows (never episodes); what a reader sees
+Database reads only. Dashboards read stored YearlyFigure rows (never episodes); what a reader sees
 of them (titles, formatting, tiles, chart series) is made in `placements.presenters`.
 """
 
@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db.models import F, QuerySet
 
 from placements import measures
-from placements.models import ImportJob, MeasureValue
+from placements.models import ImportJob, YearlyFigure
 from sufficiency.models import LocalAuthority
 
 ENGLAND = "E92000001"
@@ -20,7 +20,7 @@ F_AREA, F_DOCUMENT, F_SECTION = F("la__name"), F("source_document"), F("source_s
 
 def computed_measures(*, la: LocalAuthority, year: int | None = None) -> list[tuple[int, str, float | None]]:
     """(year, measure, value) of every computed measure, in the reference's order, for imported years."""
-    qs = MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED)
+    qs = YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED)
     if year is not None:
         qs = qs.filter(year=year)
     order = {code: i for i, code in enumerate(measures.MEASURE_CODES)}
@@ -33,15 +33,15 @@ def headline_figures(
 ) -> dict[tuple[int, str], float]:
     """{(year, measure): value} of these measures and years: the computed figure where one is held,
     else a published one."""
-    rows = MeasureValue.objects.filter(
+    rows = YearlyFigure.objects.filter(
         la=la,
         year__in=years,
         measure__in=codes,
         value__isnull=False,
-        source__in=[MeasureValue.Source.COMPUTED, MeasureValue.Source.PUBLISHED],
+        source__in=[YearlyFigure.Source.COMPUTED, YearlyFigure.Source.PUBLISHED],
     ).values_list("year", "measure", "source", "value")
     held: dict[tuple[int, str], float] = {}
-    for year, code, _source, value in sorted(rows, key=lambda r: r[2] != MeasureValue.Source.COMPUTED):
+    for year, code, _source, value in sorted(rows, key=lambda r: r[2] != YearlyFigure.Source.COMPUTED):
         held.setdefault((year, code), value)
     return held
 
@@ -50,7 +50,7 @@ def published_rows(*, la: LocalAuthority, codes: list[str]) -> list[dict]:
     """The figures published for an authority on these measures, by measure then year: measure, year,
     value, document, section and note."""
     return list(
-        MeasureValue.objects.filter(la=la, measure__in=codes, source=MeasureValue.Source.PUBLISHED)
+        YearlyFigure.objects.filter(la=la, measure__in=codes, source=YearlyFigure.Source.PUBLISHED)
         .order_by("measure", "year")
         .values("measure", "year", "value", "note", document=F_DOCUMENT, section=F_SECTION)
     )
@@ -66,8 +66,8 @@ def figures_held(*, la: LocalAuthority, year: int | None = None) -> list[dict]:
     comparator_las = LocalAuthority.objects.filter(code=ENGLAND)
     if la.region_id:
         comparator_las = comparator_las | LocalAuthority.objects.filter(pk=la.region_id)
-    qs = MeasureValue.objects.filter(la=la).exclude(source=MeasureValue.Source.COMPARATOR) | (
-        MeasureValue.objects.filter(la__in=comparator_las, source=MeasureValue.Source.COMPARATOR)
+    qs = YearlyFigure.objects.filter(la=la).exclude(source=YearlyFigure.Source.COMPARATOR) | (
+        YearlyFigure.objects.filter(la__in=comparator_las, source=YearlyFigure.Source.COMPARATOR)
     )
     if year is not None:
         qs = qs.filter(year=year)
@@ -78,14 +78,14 @@ def figures_held(*, la: LocalAuthority, year: int | None = None) -> list[dict]:
 
 def measure_series(la_code: str, measure: str) -> list[dict]:
     """Yearly values of one measure for an authority: computed where held, else published (for FLOURISH)."""
-    rows = MeasureValue.objects.filter(
+    rows = YearlyFigure.objects.filter(
         la__code=la_code,
         measure=measure,
-        source__in=[MeasureValue.Source.COMPUTED, MeasureValue.Source.PUBLISHED],
+        source__in=[YearlyFigure.Source.COMPUTED, YearlyFigure.Source.PUBLISHED],
     ).values_list("year", "value", "source")
     by_year: dict[int, dict] = {}
     for year, value, source in rows:
-        if year not in by_year or source == MeasureValue.Source.COMPUTED:
+        if year not in by_year or source == YearlyFigure.Source.COMPUTED:
             by_year[year] = {"year": year, "value": value, "source": source}
     return [by_year[y] for y in sorted(by_year)]
 
@@ -94,7 +94,7 @@ def las_with_data(user) -> QuerySet[LocalAuthority]:
     """Authorities the user may see that hold any computed or published figure."""
     return (
         LocalAuthority.objects.visible_to(user)
-        .filter(measure_values__source__in=[MeasureValue.Source.COMPUTED, MeasureValue.Source.PUBLISHED])
+        .filter(measure_values__source__in=[YearlyFigure.Source.COMPUTED, YearlyFigure.Source.PUBLISHED])
         .distinct()
         .order_by("is_synthetic", "name")
     )
@@ -116,31 +116,31 @@ def dashboard_values(*, la: LocalAuthority) -> dict:
         "sn_average": defaultdict(dict),
         "sn_computed": defaultdict(lambda: defaultdict(list)),
     }
-    own = MeasureValue.objects.filter(la=la).values_list(
+    own = YearlyFigure.objects.filter(la=la).values_list(
         "year", "measure", "value", "source", "source_document", "source_section", "note"
     )
     for year, measure, value, source, document, section, note in own:
-        if source == MeasureValue.Source.COMPUTED:
+        if source == YearlyFigure.Source.COMPUTED:
             out["computed"][measure][year] = value
-        elif source == MeasureValue.Source.PUBLISHED:
+        elif source == YearlyFigure.Source.PUBLISHED:
             out["published"][measure][year].append(
                 {"value": value, "document": document, "section": section, "note": note}
             )
-        elif source == MeasureValue.Source.SN_AVERAGE:
+        elif source == YearlyFigure.Source.SN_AVERAGE:
             out["sn_average"][measure][year] = value
     comparator_codes = {ENGLAND: "england"}
     if la.region_id:
         comparator_codes[la.region.code] = "region"
-    rows = MeasureValue.objects.filter(
-        la__code__in=list(comparator_codes), source=MeasureValue.Source.COMPARATOR
+    rows = YearlyFigure.objects.filter(
+        la__code__in=list(comparator_codes), source=YearlyFigure.Source.COMPARATOR
     ).values_list("la__code", "year", "measure", "value")
     for code, year, measure, value in rows:
         out[comparator_codes[code]][measure][year] = value
     # Where no stated neighbour average is held, average the neighbours' own comparator figures.
     neighbour_ids = list(la.statistical_neighbours.values_list("pk", flat=True))
     if neighbour_ids:
-        rows = MeasureValue.objects.filter(
-            la_id__in=neighbour_ids, source=MeasureValue.Source.COMPARATOR
+        rows = YearlyFigure.objects.filter(
+            la_id__in=neighbour_ids, source=YearlyFigure.Source.COMPARATOR
         ).values_list("year", "measure", "value")
         for year, measure, value in rows:
             if value is not None:

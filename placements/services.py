@@ -27,20 +27,18 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from placements import measures
-from placements.models import ImportJob, ImportProblem, MeasureValue, Population, Return
+from placements.models import ImportJob, ImportProblem, Population, Return, YearlyFigure
 from placements.ssda903 import load
 from sufficiency.leases import heartbeat, lease_lapsed
 from sufficiency.models import LocalAuthority
 
 logger = logging.getLogger(__name__)
 
-MEASURES_GENERATION_KEY = "placements:measures-generation"
 
 # What a data admin reads when an import did not finish (job.stage and job.summary["error"]).
 STOPPED_MESSAGE = "The import stopped before it finished; nothing was changed. Start it again."
@@ -409,7 +407,6 @@ def _import_make_current(job: ImportJob, staged: Return) -> list[Return]:
             job.progress = 100
             job.finished_at = timezone.now()
             job.save()
-        measures_generation_bump()
         return previous
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -549,7 +546,7 @@ def _measures_inputs(la: LocalAuthority, staged: Return | None = None) -> tuple:
     )
 
 
-def _measure_rows(la: LocalAuthority, staged: Return | None = None) -> list[MeasureValue]:
+def _measure_rows(la: LocalAuthority, staged: Return | None = None) -> list[YearlyFigure]:
     """Every computed measure of every year the authority holds (with `staged` in place of its year)."""
     years = sorted(set(load.la_returns(la, staged).values()))
     episodes, header, uasc = load.la_frames(la, staged)
@@ -560,11 +557,11 @@ def _measure_rows(la: LocalAuthority, staged: Return | None = None) -> list[Meas
         else pd.DataFrame(columns=["year", "measure", "value"])
     )
     return [
-        MeasureValue(
+        YearlyFigure(
             la=la,
             year=int(r.year),
             measure=r.measure,
-            source=MeasureValue.Source.COMPUTED,
+            source=YearlyFigure.Source.COMPUTED,
             value=None if r.value is None or pd.isna(r.value) else float(r.value),
         )
         for r in table.itertuples(index=False)
@@ -589,8 +586,8 @@ def _stored_counts(la: LocalAuthority, years) -> dict[int, dict[str, int]]:
     """The stored count measures of those years that have every one of them and hang together (none
     negative; the eight placement groups sum to children looked after, as they always do)."""
     found: dict[int, dict[str, int]] = {}
-    rows = MeasureValue.objects.filter(
-        la=la, source=MeasureValue.Source.COMPUTED, year__in=list(years), measure__in=measures.COUNT_CODES
+    rows = YearlyFigure.objects.filter(
+        la=la, source=YearlyFigure.Source.COMPUTED, year__in=list(years), measure__in=measures.COUNT_CODES
     ).values_list("year", "measure", "value")
     for year, code, value in rows:
         if value is not None:
@@ -675,27 +672,27 @@ def _measures_apply(la: LocalAuthority, change: MeasuresChange) -> list[int] | N
             return None
     populations = dict(Population.objects.filter(la=la, year__in=list(counts)).values_list("year", "population"))
     rows = [
-        MeasureValue(
+        YearlyFigure(
             la=la,
             year=year,
             measure=code,
-            source=MeasureValue.Source.COMPUTED,
+            source=YearlyFigure.Source.COMPUTED,
             value=None if value is None else float(value),
         )
         for year in sorted(counts)
         for code, value in measures.from_counts(counts[year], populations.get(year)).items()
     ]
     with transaction.atomic():
-        computed = MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED)
+        computed = YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED)
         computed.filter(Q(year__in=list(counts)) | ~Q(year__in=list(change.held))).delete()
-        MeasureValue.objects.bulk_create(rows, batch_size=2000)
+        YearlyFigure.objects.bulk_create(rows, batch_size=2000)
     return sorted(counts)
 
 
-def _measures_replace(la: LocalAuthority, rows: list[MeasureValue]) -> None:
+def _measures_replace(la: LocalAuthority, rows: list[YearlyFigure]) -> None:
     with transaction.atomic():
-        MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED).delete()
-        MeasureValue.objects.bulk_create(rows, batch_size=2000)
+        YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED).delete()
+        YearlyFigure.objects.bulk_create(rows, batch_size=2000)
 
 
 def measures_recompute(*, la: LocalAuthority) -> list[int]:
@@ -709,16 +706,7 @@ def measures_recompute(*, la: LocalAuthority) -> list[int]:
         rows = _measure_rows(la)
         _measures_replace(la, rows)
         years = sorted(set(load.la_returns(la).values()))
-    measures_generation_bump()
     return years
-
-
-def measures_generation_bump() -> None:
-    """New data: dashboards' cached reads are stale."""
-    try:
-        cache.incr(MEASURES_GENERATION_KEY)
-    except ValueError:
-        cache.set(MEASURES_GENERATION_KEY, 1, None)
 
 
 # ---- reference figures: population, comparators, published ----------------------------------------------
@@ -826,9 +814,9 @@ def comparators_import(
     problems, rows = [], []
     for i, r in enumerate(df.to_dict("records"), start=2):
         code = r["area_code"].strip()
-        source = MeasureValue.Source.COMPARATOR
+        source = YearlyFigure.Source.COMPARATOR
         if code.startswith("SN_AVG_"):
-            code, source = code.removeprefix("SN_AVG_"), MeasureValue.Source.SN_AVERAGE
+            code, source = code.removeprefix("SN_AVG_"), YearlyFigure.Source.SN_AVERAGE
         year, measure, value = r["year"].strip(), r["measure"].strip(), r["value"].strip()
         row_problems = []
         if code not in las:
@@ -856,7 +844,7 @@ def comparators_import(
         problems += row_problems
         if not row_problems:
             rows.append(
-                MeasureValue(
+                YearlyFigure(
                     la=las[code],
                     year=int(year),
                     measure=measure,
@@ -872,7 +860,7 @@ def comparators_import(
         return 0, problems
     with transaction.atomic():
         for mv in rows:
-            MeasureValue.objects.update_or_create(
+            YearlyFigure.objects.update_or_create(
                 la=mv.la,
                 year=mv.year,
                 measure=mv.measure,
@@ -885,7 +873,6 @@ def comparators_import(
                     "note": mv.note,
                 },
             )
-    measures_generation_bump()
     return len(rows), []
 
 
@@ -896,11 +883,11 @@ def published_load(path: Path) -> int:
     las = {la.code: la for la in LocalAuthority.objects.all()}
     with transaction.atomic():
         for r in records:
-            MeasureValue.objects.update_or_create(
+            YearlyFigure.objects.update_or_create(
                 la=las[r["la_code"]],
                 year=int(r["year"]),
                 measure=r["measure"],
-                source=MeasureValue.Source.PUBLISHED,
+                source=YearlyFigure.Source.PUBLISHED,
                 source_document=r["source_document"],
                 defaults={
                     "value": float(r["value"]) if r["value"] else None,
@@ -909,7 +896,6 @@ def published_load(path: Path) -> int:
                     "note": r.get("note", ""),
                 },
             )
-    measures_generation_bump()
     return len(records)
 
 

@@ -92,7 +92,7 @@ def manager_section(user, today: date, since: date) -> dict:
     from flourish.models import MeasureValue as FlourishValue
     from flourish.selectors import attach, measures_qs
     from placements.models import ImportJob
-    from placements.models import MeasureValue as PlacementsValue
+    from placements.models import YearlyFigure as PlacementsValue
 
     start = _start_of(since)
     las = visible_authorities(user)
@@ -172,7 +172,7 @@ def measures_due(today: date) -> tuple[list[DueMeasure], list[DueMeasure]]:
 def reference_missing(user) -> list[dict]:
     """Per authority and collection year with a current return: a missing population figure, or no
     comparator figures for England or the authority's region."""
-    from placements.models import MeasureValue, Population, Return
+    from placements.models import Population, Return, YearlyFigure
     from placements.selectors import ENGLAND
 
     returns = list(
@@ -188,7 +188,7 @@ def reference_missing(user) -> list[dict]:
         Population.objects.filter(la__in={r.la_id for r in returns}, year__in=years).values_list("la_id", "year")
     )
     comparators = set(
-        MeasureValue.objects.filter(source=MeasureValue.Source.COMPARATOR, year__in=years)
+        YearlyFigure.objects.filter(source=YearlyFigure.Source.COMPARATOR, year__in=years)
         .values_list("la__code", "year")
         .distinct()
     )

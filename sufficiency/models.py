@@ -24,8 +24,8 @@ class LocalAuthorityQuerySet(models.QuerySet):
         first, then every other (of the 153, most a deployment never uses), each part by name."""
         from django.apps import apps
 
-        MeasureValue = apps.get_model("placements", "MeasureValue")
-        in_use = models.Exists(MeasureValue.objects.filter(la=models.OuterRef("pk"))) | models.Exists(
+        YearlyFigure = apps.get_model("placements", "YearlyFigure")
+        in_use = models.Exists(YearlyFigure.objects.filter(la=models.OuterRef("pk"))) | models.Exists(
             LocalAuthority.users.through.objects.filter(localauthority=models.OuterRef("pk"), user=user.pk)
         )
         return self.visible_to(user).annotate(in_use=in_use).order_by("-in_use", "is_synthetic", "name")

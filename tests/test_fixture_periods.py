@@ -166,17 +166,17 @@ def test_reseeding_moves_a_figure_held_under_its_old_period(seeded_core, tmp_pat
     again leaves each figure once, under its corrected period, with the corrected note."""
     from flourish.models import MeasureValue as FlourishValue
     from flourish.seed import load_seed as load_flourish
-    from placements.models import MeasureValue
+    from placements.models import YearlyFigure
     from placements.seed import load_seed as load_placements
     from sufficiency.models import LocalAuthority
 
     norfolk = LocalAuthority.objects.get(code="E10000020")
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=norfolk,
         year=2020,
         measure="distance_over_20_pct",
         value=11.9,
-        source=MeasureValue.Source.PUBLISHED,
+        source=YearlyFigure.Source.PUBLISHED,
         source_document="004_22bfac70eab5605e.txt",
     )
     load_flourish()
@@ -187,7 +187,7 @@ def test_reseeding_moves_a_figure_held_under_its_old_period(seeded_core, tmp_pat
     load_placements(synthetic=False)
     load_flourish()
 
-    held = MeasureValue.objects.filter(la=norfolk, measure="distance_over_20_pct", source="published")
+    held = YearlyFigure.objects.filter(la=norfolk, measure="distance_over_20_pct", source="published")
     assert [(v.year, v.value) for v in held] == [(2021, 11.9)]
     assert "not a year ending 31 March" in held[0].note
     values = FlourishValue.objects.filter(measure__code="cla_seen_within_timescales_pct")

@@ -86,14 +86,14 @@ def seeded(seeded_core, django_db_setup):
     from django.conf import settings
 
     from flourish.seed import load_seed as load_flourish
-    from forecast.seed import load_forecast_seed
+    from forecast.seed import load_seed
     from placements.services import comparators_load, published_load
     from priorities.seed import load_seed as load_priorities
 
     fixtures = Path(settings.BASE_DIR) / "fixtures"
     published_load(fixtures / "published_measures.csv")
     comparators_load(fixtures / "comparators.csv")
-    load_forecast_seed(synthetic=False)
+    load_seed(synthetic=False)
     load_priorities()
     load_flourish()
 

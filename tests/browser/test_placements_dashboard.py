@@ -10,7 +10,7 @@ import re
 import pytest
 from django.conf import settings
 
-from placements.models import MeasureValue
+from placements.models import YearlyFigure
 from placements.services import import_job_create, import_job_run, published_load
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import DATA_ADMIN, MANAGER
@@ -141,10 +141,10 @@ def test_a_chart_of_one_category_has_a_legend_and_names_what_is_missing(
 ):
     norfolk = LocalAuthority.objects.get(code="E10000020")
     for year, value in [(2019, 81), (2020, 52)]:
-        MeasureValue.objects.create(
+        YearlyFigure.objects.create(
             la=norfolk, year=year, measure="age_under_1", value=value, source="published"
         )
-    MeasureValue.objects.create(la=norfolk, year=2020, measure="cin_N1", value=724, source="published")
+    YearlyFigure.objects.create(la=norfolk, year=2020, measure="cin_N1", value=724, source="published")
     page = browser_page
     _open_dashboard(page, login_as, make_user(MANAGER))
     charts = {c["id"]: c for c in page.evaluate(CHART_GEOMETRY)}

@@ -53,7 +53,7 @@ def test_measure_csv(manager_client, ks2):
 
 
 def test_placement_linked_measure_reads_placements(manager_client, sample, seeded_core):
-    from placements.models import MeasureValue as PlacementValue
+    from placements.models import YearlyFigure as PlacementValue
     from sufficiency.models import LocalAuthority
 
     norfolk = LocalAuthority.objects.get(code="E10000020")

@@ -4,7 +4,7 @@
 import pytest
 
 from forecast.models import Capacity, UnitCost
-from forecast.seed import CAPACITIES, STRATEGY, UNIT_COSTS, load_forecast_seed
+from forecast.seed import CAPACITIES, STRATEGY, UNIT_COSTS, load_seed
 from tests import shared
 
 SEEDS = shared.SEEDS
@@ -25,8 +25,8 @@ def test_figures_are_in_their_quotes():
 
 
 def test_seed_is_labelled_and_repeatable(seeded_core):
-    load_forecast_seed(synthetic=False)
-    load_forecast_seed(synthetic=False)
+    load_seed(synthetic=False)
+    load_seed(synthetic=False)
     cost = UnitCost.objects.get(la__code="E10000020", group="residential", provider="external")
     assert cost.source == "seed" and cost.source_label == "Published in Norfolk Sufficiency Strategy 2020–23, Alternative to Care"
     assert UnitCost.objects.filter(la__code="E10000020").count() == 2

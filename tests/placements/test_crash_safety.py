@@ -13,10 +13,10 @@ from placements.models import (
     ChildHeader,
     Episode,
     ImportJob,
-    MeasureValue,
     Population,
     Return,
     UASCRecord,
+    YearlyFigure,
 )
 from placements.services import (
     STOPPED_MESSAGE,
@@ -67,7 +67,7 @@ def run(la, year, uploads):
 
 def stored(la) -> set:
     return set(
-        MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED).values_list(
+        YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED).values_list(
             "year", "measure", "value"
         )
     )
@@ -94,7 +94,7 @@ def outcome_of(la, year, uploads) -> set:
 
 
 def cla_2020(la) -> float:
-    return MeasureValue.objects.get(la=la, year=2020, measure="cla_31_march", source="computed").value
+    return YearlyFigure.objects.get(la=la, year=2020, measure="cla_31_march", source="computed").value
 
 
 def age_lease(job: ImportJob, settings) -> None:
@@ -180,7 +180,7 @@ def test_a_current_return_whose_import_never_finished_is_imported_again(norfolk)
     run(norfolk, 2020, small_return())
     job = run(norfolk, 2020, changed_return())
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
-    MeasureValue.objects.filter(la=norfolk, measure="cla_31_march", year=2020).update(value=207)
+    YearlyFigure.objects.filter(la=norfolk, measure="cla_31_march", year=2020).update(value=207)
 
     again = run(norfolk, 2020, changed_return())
     assert again.status == ImportJob.Status.SUCCEEDED
@@ -303,6 +303,6 @@ def test_measures_follow_a_population_uploaded_while_an_import_computed(norfolk,
     assert calls["n"] == 2
     assert stored(norfolk) == recomputed(norfolk)
     assert (
-        MeasureValue.objects.get(la=norfolk, year=2020, measure="rate_per_10k", source="computed").value
+        YearlyFigure.objects.get(la=norfolk, year=2020, measure="rate_per_10k", source="computed").value
         == 1.0
     )

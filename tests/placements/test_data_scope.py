@@ -121,15 +121,15 @@ def test_lists_show_every_authority_without_grants(data_admin_client, jobs):
 def test_comparator_count_leaves_out_authorities_not_compared_with(
     norfolk_admin, data_admin_client, seeded_core
 ):
-    from placements.models import MeasureValue
+    from placements.models import YearlyFigure
 
     def comparator(code):
-        MeasureValue.objects.create(
+        YearlyFigure.objects.create(
             la=LocalAuthority.objects.get(code=code),
             year=2020,
             measure="rate_per_10k",
             value=1,
-            source=MeasureValue.Source.COMPARATOR,
+            source=YearlyFigure.Source.COMPARATOR,
         )
 
     norfolk = LocalAuthority.objects.get(code=NORFOLK)
@@ -265,7 +265,7 @@ def test_scoped_data_admin_cannot_write_another_authoritys_population(norfolk_ad
 
 
 def test_scoped_data_admin_writes_comparators_only_for_areas_compared_with(norfolk_admin, seeded_core):
-    from placements.models import MeasureValue
+    from placements.models import YearlyFigure
     from placements.services import comparators_import
 
     neighbour = LocalAuthority.objects.get(code="E10000020").statistical_neighbours.first()
@@ -275,4 +275,4 @@ def test_scoped_data_admin_writes_comparators_only_for_areas_compared_with(norfo
     bad = "area_code,year,measure,value\nZ99999999,2021,rate_per_10k,1\n"
     saved, problems = comparators_import(name="c.csv", content=bad.encode(), user=norfolk_admin)
     assert saved == 0 and [p.column for p in problems] == ["area_code"]
-    assert not MeasureValue.objects.filter(la__code="Z99999999", year=2021).exists()
+    assert not YearlyFigure.objects.filter(la__code="Z99999999", year=2021).exists()

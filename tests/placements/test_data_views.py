@@ -136,15 +136,15 @@ def test_one_size_rule_for_browser_and_command(data_admin_client, seeded_core, s
 
 
 def test_import_page_warns_when_a_headline_figure_jumps(data_admin_client, seeded_core):
-    from placements.models import ImportJob, MeasureValue
+    from placements.models import ImportJob, YearlyFigure
 
     norfolk = LocalAuthority.objects.get(code="E10000020")
     for year, value in ((2022, 1083), (2023, 2125)):
-        MeasureValue.objects.create(
+        YearlyFigure.objects.create(
             la=norfolk, year=year, measure="cla_31_march", value=value, source="computed"
         )
-    MeasureValue.objects.create(la=norfolk, year=2022, measure="starts", value=400, source="computed")
-    MeasureValue.objects.create(la=norfolk, year=2023, measure="starts", value=420, source="computed")
+    YearlyFigure.objects.create(la=norfolk, year=2022, measure="starts", value=400, source="computed")
+    YearlyFigure.objects.create(la=norfolk, year=2023, measure="starts", value=420, source="computed")
     job = ImportJob.objects.create(la=norfolk, collection_year=2023, status=ImportJob.Status.SUCCEEDED)
     page = data_admin_client.get(reverse("data:import_detail", args=[job.pk])).content.decode()
     assert "Check these figures" in page

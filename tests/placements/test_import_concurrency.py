@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from placements import services
-from placements.models import ImportJob, MeasureValue, Return
+from placements.models import ImportJob, Return, YearlyFigure
 from placements.services import ImportLock, import_job_create, import_job_run
 from placements.ssda903 import load
 from sufficiency.models import LocalAuthority
@@ -117,7 +117,7 @@ def test_an_import_that_waits_past_its_time_limit_gives_up_and_changes_nothing(s
         "Another import of Norfolk 2019/20 was still running after 1 minute, so this one never started; "
         "nothing was changed. Start it again once that import has finished."
     )
-    assert not Return.objects.exists() and not MeasureValue.objects.filter(source="computed").exists()
+    assert not Return.objects.exists() and not YearlyFigure.objects.filter(source="computed").exists()
 
 
 def _needs_postgres():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from placements import measures
-from placements.models import ImportJob, MeasureValue, Population, Return
+from placements.models import ImportJob, Population, Return, YearlyFigure
 from placements.services import import_job_create, import_job_run, measures_recompute
 from placements.ssda903 import load
 from placements.ssda903.synthetic import generate_return
@@ -45,7 +45,7 @@ def run(la, year, files) -> ImportJob:
 
 
 def stored(la) -> dict:
-    rows = MeasureValue.objects.filter(la=la, source=MeasureValue.Source.COMPUTED)
+    rows = YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED)
     return {(y, m): v for y, m, v in rows.values_list("year", "measure", "value")}
 
 
@@ -174,8 +174,8 @@ def test_stored_counts_that_cannot_be_right_are_recomputed_whole(norfolk):
     returns = synthetic()
     run(norfolk, 2017, uploads(returns[2017]))
     run(norfolk, 2016, uploads(returns[2016]))
-    MeasureValue.objects.filter(la=norfolk, year=2017, measure="cla_31_march").update(value=-5)
-    MeasureValue.objects.filter(la=norfolk, year=2016, measure="placement_other").update(value=900)
+    YearlyFigure.objects.filter(la=norfolk, year=2017, measure="cla_31_march").update(value=-5)
+    YearlyFigure.objects.filter(la=norfolk, year=2016, measure="placement_other").update(value=900)
     run(norfolk, 2018, uploads(returns[2018]))
     assert stored(norfolk) == full(norfolk)
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from placements import regional
-from placements.models import ImportJob, MeasureValue, Population
+from placements.models import ImportJob, Population, YearlyFigure
 from placements.services import import_job_create, import_job_run
 from sufficiency.models import LocalAuthority
 from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode
@@ -47,7 +47,7 @@ def import_return(la, year, uploads):
 
 
 def computed(la, year):
-    return dict(MeasureValue.objects.filter(la=la, year=year, source="computed").values_list("measure", "value"))
+    return dict(YearlyFigure.objects.filter(la=la, year=year, source="computed").values_list("measure", "value"))
 
 
 @pytest.fixture(autouse=True)
@@ -147,12 +147,12 @@ def test_a_region_with_one_authority_missing_falls_back_to_the_comparator_and_sa
     for la in east_members:
         if la != missing:
             import_return(la, 2020, a_return(extra=1, moves=1))
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=east,
         year=2020,
         measure="cla_31_march",
         value=6_800,
-        source=MeasureValue.Source.COMPARATOR,
+        source=YearlyFigure.Source.COMPARATOR,
         source_document="Children looked after in England 2020",
     )
     figures = regional.area_figures(area=east, year=2020)
@@ -216,8 +216,8 @@ def test_figures_of_authorities_outside_the_grants_are_published_ones_only(east,
     suffolk = LocalAuthority.objects.get(code="E10000029")
     import_return(norfolk, 2020, a_return(extra=1, moves=0))
     import_return(suffolk, 2020, a_return(extra=3, moves=0))
-    MeasureValue.objects.create(
-        la=suffolk, year=2020, measure="cla_31_march", value=900, source=MeasureValue.Source.PUBLISHED
+    YearlyFigure.objects.create(
+        la=suffolk, year=2020, measure="cla_31_march", value=900, source=YearlyFigure.Source.PUBLISHED
     )
     user = make_user("Manager", las=["E10000020"])
     figures = regional.authority_figures(las=east_members, year=2020, user=user)
@@ -291,7 +291,7 @@ def test_the_dashboard_draws_the_region_computed_where_every_return_is_held(east
 
     norfolk = LocalAuthority.objects.get(code="E10000020")
     for year, value in ((2019, 50.0), (2020, 48.0)):
-        MeasureValue.objects.create(la=east, year=year, measure="rate_per_10k", value=value, source="comparator")
+        YearlyFigure.objects.create(la=east, year=year, measure="rate_per_10k", value=value, source="comparator")
     for la in east_members:
         Population.objects.create(la=la, year=2020, population=10_000)
         import_return(la, 2020, a_return(extra=1, moves=0))

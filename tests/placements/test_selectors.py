@@ -3,7 +3,7 @@
 import pytest
 
 from placements import presenters, selectors
-from placements.models import ImportJob, MeasureValue
+from placements.models import ImportJob, YearlyFigure
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import MANAGER
 
@@ -13,7 +13,7 @@ NORFOLK, SUFFOLK, ENGLAND, EAST = "E10000020", "E10000029", "E92000001", "E12000
 
 
 def _value(la, year, measure, value, source="published", document="000_b2eb913b38f73c99.txt", **fields):
-    return MeasureValue.objects.create(
+    return YearlyFigure.objects.create(
         la=la, year=year, measure=measure, value=value, source=source, source_document=document, **fields
     )
 

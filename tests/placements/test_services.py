@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from placements.models import ChildHeader, Episode, ImportJob, MeasureValue, Population, Return
+from placements.models import ChildHeader, Episode, ImportJob, Population, Return, YearlyFigure
 from placements.services import (
     comparators_import,
     import_job_create,
@@ -30,7 +30,7 @@ def run(la, year, uploads):
 
 def computed(la, year):
     return dict(
-        MeasureValue.objects.filter(la=la, year=year, source="computed").values_list("measure", "value")
+        YearlyFigure.objects.filter(la=la, year=year, source="computed").values_list("measure", "value")
     )
 
 
@@ -74,11 +74,11 @@ def test_same_child_links_across_years(norfolk):
 def test_importing_the_same_files_twice_changes_nothing(norfolk):
     run(norfolk, 2020, small_return())
     ret = Return.objects.current().get(la=norfolk, collection_year=2020)
-    before = list(MeasureValue.objects.order_by("pk").values_list("pk", "value"))
+    before = list(YearlyFigure.objects.order_by("pk").values_list("pk", "value"))
     job = run(norfolk, 2020, small_return())
     assert job.status == ImportJob.Status.UNCHANGED
     assert Return.objects.current().get(la=norfolk, collection_year=2020).pk == ret.pk
-    assert list(MeasureValue.objects.order_by("pk").values_list("pk", "value")) == before
+    assert list(YearlyFigure.objects.order_by("pk").values_list("pk", "value")) == before
 
 
 def test_reimporting_a_year_replaces_it_whole(norfolk):
@@ -99,14 +99,14 @@ def test_a_file_with_errors_changes_nothing(norfolk):
     before = (
         Return.objects.count(),
         Episode.objects.count(),
-        list(MeasureValue.objects.values_list("pk", "value")),
+        list(YearlyFigure.objects.values_list("pk", "value")),
     )
     job = run(norfolk, 2020, bad_return())
     assert job.status == ImportJob.Status.REJECTED
     assert (
         Return.objects.count(),
         Episode.objects.count(),
-        list(MeasureValue.objects.values_list("pk", "value")),
+        list(YearlyFigure.objects.values_list("pk", "value")),
     ) == before
     problems = list(job.problems.filter(severity="error").values_list("table", "column", "value"))
     assert ("Episodes", "DECOM", "31/02/2019") in problems
@@ -143,8 +143,8 @@ def test_comparators_long_format(norfolk):
     content = b"area_code,year,measure,value\nE92000001,2020,rate_per_10k,67.0\nSN_AVG_E10000020,2020,rate_per_10k,56.0\n"
     saved, problems = comparators_import(name="c.csv", content=content)
     assert (saved, problems) == (2, [])
-    assert MeasureValue.objects.get(la__code="E92000001", source="comparator").value == 67.0
-    assert MeasureValue.objects.get(la=norfolk, source="sn_average").value == 56.0
+    assert YearlyFigure.objects.get(la__code="E92000001", source="comparator").value == 67.0
+    assert YearlyFigure.objects.get(la=norfolk, source="sn_average").value == 56.0
     saved, problems = comparators_import(name="c.csv", content=b"area_code,year\nE92000001,2020\n")
     assert saved == 0 and problems[0].column == "measure, value"
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from placements.models import MeasureValue
+from placements.models import YearlyFigure
 from placements.services import import_job_create, import_job_run, population_import
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import MANAGER
@@ -31,7 +31,7 @@ def norfolk_imported(seeded_core):
 def norfolk_published(seeded_core):
     norfolk = LocalAuthority.objects.get(code="E10000020")
     for year, value in [(2019, 1150), (2020, 1100)]:
-        MeasureValue.objects.create(
+        YearlyFigure.objects.create(
             la=norfolk,
             year=year,
             measure="cla_31_march",
@@ -39,7 +39,7 @@ def norfolk_published(seeded_core):
             source="published",
             source_document="000_b2eb913b38f73c99.txt",
         )
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=norfolk,
         year=2020,
         measure="rate_per_10k",
@@ -122,7 +122,7 @@ def test_overview_shows_placement_tiles(manager_client, norfolk_imported):
 
 def test_tile_shows_the_latest_earlier_figure_with_its_year(manager_client, norfolk_published):
     """A measure with no figure in the latest year shows its latest earlier one, labelled with its year."""
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=norfolk_published,
         year=2021,
         measure="cla_31_march",
@@ -130,7 +130,7 @@ def test_tile_shows_the_latest_earlier_figure_with_its_year(manager_client, norf
         source="published",
         source_document="004_22bfac70eab5605e.txt",
     )
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=norfolk_published,
         year=2020,
         measure="starts",
@@ -196,7 +196,7 @@ def test_every_chart_lists_years_in_time_order_after_an_import(manager_client, s
 
 def test_measures_csv_holds_published_and_comparator_figures(manager_client, norfolk_published):
     england = LocalAuthority.objects.get(code="E92000001")
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=england, year=2020, measure="rate_per_10k", value=67.0, source="comparator"
     )
     response = manager_client.get(reverse("placements:measures_csv"), {"la": "E10000020"})
@@ -280,7 +280,7 @@ def test_data_admin_sees_the_comparator_import_link(data_admin_client, seeded_co
 def test_single_category_chart_names_what_is_missing(manager_client, seeded_core):
     norfolk = LocalAuthority.objects.get(code="E10000020")
     for year, value in [(2019, 81), (2020, 52)]:
-        MeasureValue.objects.create(
+        YearlyFigure.objects.create(
             la=norfolk, year=year, measure="age_under_1", value=value, source="published"
         )
     response = manager_client.get(reverse("placements:dashboard"), {"la": "E10000020"})
@@ -295,10 +295,10 @@ def test_single_category_chart_names_what_is_missing(manager_client, seeded_core
 def test_measures_xlsx_writes_formula_like_text_as_text(manager_client, seeded_core):
     import openpyxl
 
-    from placements.models import MeasureValue
+    from placements.models import YearlyFigure
 
     norfolk = LocalAuthority.objects.get(code="E10000020")
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=norfolk,
         year=2020,
         measure="cla_31_march",
@@ -316,7 +316,7 @@ def test_measures_xlsx_writes_formula_like_text_as_text(manager_client, seeded_c
 
 def test_about_page_lists_published_figures_with_period_source_and_caveat(manager_client, seeded_core):
     norfolk = LocalAuthority.objects.get(code="E10000020")
-    MeasureValue.objects.create(
+    YearlyFigure.objects.create(
         la=norfolk,
         year=2021,
         measure="stability_3plus_pct",

@@ -77,10 +77,10 @@ def test_seed_updates_by_code_without_duplicating(seeded_core):
 
 
 def test_choosers_list_authorities_with_figures_or_granted_first(seeded_core, make_user):
-    from placements.models import MeasureValue
+    from placements.models import YearlyFigure
 
     suffolk = LocalAuthority.objects.get(code="E10000029")
-    MeasureValue.objects.create(la=suffolk, year=2020, measure="cla_31_march", value=900, source="published")
+    YearlyFigure.objects.create(la=suffolk, year=2020, measure="cla_31_march", value=900, source="published")
     unlimited = make_user("Data admin")
     codes = list(LocalAuthority.objects.for_choosers(unlimited).values_list("code", flat=True))
     assert codes[0] == "E10000029" and len(codes) == 154  # then the other 152 and the demo authority

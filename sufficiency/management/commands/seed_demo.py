@@ -2,7 +2,7 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
-SEED_APPS = ["sufficiency", "placements", "priorities", "flourish"]
+SEED_APPS = ["sufficiency", "placements", "priorities", "forecast", "flourish"]  # forecast after both
 
 
 class Command(BaseCommand):
@@ -21,6 +21,6 @@ class Command(BaseCommand):
                 if exc.name != f"{app}.seed":
                     raise
                 continue
-            kwargs = {"synthetic": not options["skip_synthetic"]} if app == "placements" else {}
+            kwargs = {"synthetic": not options["skip_synthetic"]} if app in ("placements", "forecast") else {}
             summary = module.load_seed(**kwargs)
             self.stdout.write(f"{app}: {summary}")
