@@ -11,8 +11,7 @@ import pandas as pd
 
 from forecast.engine.results import RESULTS_VERSION
 from forecast.models import ForecastRun, ForecastScenario, UnitCost
-from placements import measures
-from placements.models import ChildHeader, Episode, Return
+from placements import selectors as placement_selectors
 from sufficiency.models import LocalAuthority
 
 
@@ -21,7 +20,7 @@ def forecast_data_span(*, la: LocalAuthority) -> tuple[date, date] | None:
 
     The first return (year ending 31 March Y) holds every episode open during its year, so the stock on
     31 March Y-1 is known too (an episode open then and still open on 1 April is in that return)."""
-    years = list(Return.objects.current().for_la(la).values_list("collection_year", flat=True))
+    years = placement_selectors.current_return_years(la=la)
     if not years:
         return None
     return date(min(years) - 1, 3, 31), date(max(years), 3, 31)
@@ -39,25 +38,8 @@ def forecast_default_window(
 
 
 def forecast_frames(*, la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The authority's longitudinal episodes (measures.build_longitudinal: one row per child and DECOM,
-    latest return first, short breaks out) and one header row per child (the latest return's)."""
-    returns = dict(Return.objects.current().for_la(la).values_list("pk", "collection_year"))
-    ep_fields = ["child", "decom", "dec", "ls", "place", "place_provider"]
-    rows = Episode.objects.filter(ret_id__in=list(returns)).values_list("ret_id", *ep_fields)
-    episodes = pd.DataFrame.from_records(list(rows), columns=["ret_id", *ep_fields])
-    episodes["collection_year"] = episodes["ret_id"].map(returns).astype("int64")
-    episodes = episodes.drop(columns="ret_id")
-    for field in ("decom", "dec"):
-        episodes[field] = pd.to_datetime(episodes[field])
-    for field in ("ls", "place", "place_provider"):
-        episodes[field] = episodes[field].astype(object).where(episodes[field] != "", None)
-    hrows = ChildHeader.objects.filter(ret_id__in=list(returns)).values_list("ret_id", "child", "dob")
-    header = pd.DataFrame.from_records(list(hrows), columns=["ret_id", "child", "dob"])
-    header["collection_year"] = header["ret_id"].map(returns).astype("int64")
-    header["dob"] = pd.to_datetime(header["dob"])
-    episodes = measures.build_longitudinal(episodes)
-    header = measures.latest_per_child(header.drop(columns="ret_id"))
-    return episodes, header
+    """The authority's longitudinal episodes and one header row per child (placements' named read)."""
+    return placement_selectors.longitudinal_episodes(la=la)
 
 
 def unit_cost_rows(*, la: LocalAuthority) -> list[dict]:
@@ -81,7 +63,7 @@ def unit_cost_rows(*, la: LocalAuthority) -> list[dict]:
 def forecast_inputs_key(*, la: LocalAuthority, scenario: ForecastScenario | None = None) -> str:
     """Changes whenever anything a run reads changes: current returns, unit costs, the scenario."""
     digest = hashlib.sha256()
-    for pk, checksum in Return.objects.current().for_la(la).order_by("pk").values_list("pk", "checksum"):
+    for pk, checksum in placement_selectors.current_return_checksums(la=la):
         digest.update(f"r{pk}:{checksum};".encode())
     for row in unit_cost_rows(la=la):
         digest.update(repr(sorted(row.items())).encode())

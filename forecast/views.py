@@ -22,7 +22,7 @@ from forecast.forms import CapacityForm, ForecastChoiceForm, ScenarioForm, UnitC
 from forecast.models import Capacity, ForecastRun, ForecastScenario, UnitCost
 from forecast.selectors import forecast_data_span, forecast_default_window, forecast_run_find
 from forecast.services import forecast_run_request
-from placements.models import Return
+from placements import selectors as placement_selectors
 from sufficiency import csvsafe
 from sufficiency.access import authority_for_request
 from sufficiency.models import LocalAuthority
@@ -53,7 +53,7 @@ def _chosen_la(request, code: str | None = None) -> LocalAuthority:
     if la is not None:
         return la
     visible = _visible(request.user)
-    with_returns = visible.filter(returns__state=Return.State.CURRENT).distinct().first()
+    with_returns = visible.filter(pk__in=placement_selectors.authorities_with_current_returns()).first()
     la = with_returns or visible.first()
     if la is None:
         raise PermissionDenied

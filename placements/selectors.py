@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pandas as pd
 from django.db.models import F, QuerySet
 
 from placements import measures
-from placements.models import ImportJob, YearlyFigure
+from placements.models import ChildHeader, Episode, ImportJob, Return, YearlyFigure
 from sufficiency.models import LocalAuthority
 
 ENGLAND = "E92000001"
@@ -163,3 +164,44 @@ def dashboard_values(*, la: LocalAuthority) -> dict:
 def import_jobs() -> QuerySet[ImportJob]:
     """Every import job with its authority and who started it, newest first (scope it to a user)."""
     return ImportJob.objects.select_related("la", "created_by").order_by("-created_at")
+
+
+# ---- the returns held, for the forecast --------------------------------------------------------------
+
+
+def current_return_years(*, la: LocalAuthority) -> list[int]:
+    """Collection years of the authority's current returns."""
+    return list(Return.objects.current().for_la(la).values_list("collection_year", flat=True))
+
+
+def current_return_checksums(*, la: LocalAuthority) -> list[tuple[int, str]]:
+    """(id, checksum) of the authority's current returns: changes whenever a return is replaced."""
+    return list(Return.objects.current().for_la(la).order_by("pk").values_list("pk", "checksum"))
+
+
+def authorities_with_current_returns() -> QuerySet:
+    """Authorities holding at least one current return."""
+    return LocalAuthority.objects.filter(returns__state=Return.State.CURRENT).distinct()
+
+
+def longitudinal_episodes(*, la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The authority's longitudinal episodes from its current returns (measures.build_longitudinal: one row
+    per child and DECOM, latest return first, short breaks out) and one header row per child (the latest
+    return's). For the forecast; the dashboards read stored figures, never episodes."""
+    returns = dict(Return.objects.current().for_la(la).values_list("pk", "collection_year"))
+    ep_fields = ["child", "decom", "dec", "ls", "place", "place_provider"]
+    rows = Episode.objects.filter(ret_id__in=list(returns)).values_list("ret_id", *ep_fields)
+    episodes = pd.DataFrame.from_records(list(rows), columns=["ret_id", *ep_fields])
+    episodes["collection_year"] = episodes["ret_id"].map(returns).astype("int64")
+    episodes = episodes.drop(columns="ret_id")
+    for field in ("decom", "dec"):
+        episodes[field] = pd.to_datetime(episodes[field])
+    for field in ("ls", "place", "place_provider"):
+        episodes[field] = episodes[field].astype(object).where(episodes[field] != "", None)
+    hrows = ChildHeader.objects.filter(ret_id__in=list(returns)).values_list("ret_id", "child", "dob")
+    header = pd.DataFrame.from_records(list(hrows), columns=["ret_id", "child", "dob"])
+    header["collection_year"] = header["ret_id"].map(returns).astype("int64")
+    header["dob"] = pd.to_datetime(header["dob"])
+    episodes = measures.build_longitudinal(episodes)
+    header = measures.latest_per_child(header.drop(columns="ret_id"))
+    return episodes, header

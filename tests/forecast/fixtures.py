@@ -1,14 +1,12 @@
 """Fixtures shared by the forecast tests (imported by the test modules that use them)."""
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from forecast.models import UnitCost
 from forecast.services import forecast_run_request
-from placements.services import import_job_create, import_job_run
+from placements.seed import import_synthetic_returns
 from sufficiency.models import LocalAuthority
 
 DEMO = "Z99999999"
@@ -16,17 +14,7 @@ DEMO = "Z99999999"
 
 def import_synthetic(la, *, children=400, first=2018, last=2021, seed=7):
     """Generate synthetic returns and import them for `la` through the real import service."""
-    from placements.ssda903.synthetic import generate_return
-
-    returns = generate_return(children=children, first_year=first, last_year=last, seed=seed)
-    for year, tables in sorted(returns.items()):
-        with tempfile.TemporaryDirectory() as tmp:
-            uploads = []
-            for name, frame in tables.items():
-                path = Path(tmp) / f"{name.lower()}.csv"
-                frame.to_csv(path, index=False)
-                uploads.append((path.name, path.read_bytes()))
-        job = import_job_run(import_job_create(la=la, collection_year=year, uploads=uploads))
+    for job in import_synthetic_returns(la, children=children, first=first, last=last, seed=seed):
         assert job.status == "succeeded", job.summary
 
 
