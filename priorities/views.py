@@ -403,7 +403,7 @@ def action_replan(request, pk: int):
             except services.ConflictError as exc:
                 conflict = exc
                 form = conflict_form(ReplanForm, request.POST, exc)
-                action = _action_or_404(pk, selectors.action_for_form)
+                action = exc.current  # the action as it is now, read by the service
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
