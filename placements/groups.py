@@ -62,7 +62,6 @@ GROUP_KEYS: list[str] = [g.key for g in GROUPS]
 GROUP_MEASURES: list[str] = [g.measure for g in GROUPS]
 GROUP_CHOICES: list[tuple[str, str]] = [(g.key, g.title) for g in GROUPS]
 GROUP_LABELS: dict[str, str] = dict(GROUP_CHOICES)
-BY_KEY: dict[str, PlacementGroup] = {g.key: g for g in GROUPS}
 OTHER = GROUP_KEYS.index("other")
 
 
