@@ -64,6 +64,13 @@ def login_as():
     return _login
 
 
+def _axe_violations(axe, page, context, options) -> list:
+    """axe-core's violations on the page as loaded: after a click that navigates, not half-way (before
+    its stylesheet applies)."""
+    page.wait_for_load_state("load")
+    return axe.run(page, context=context, options=options).response.get("violations", [])
+
+
 @pytest.fixture
 def assert_accessible():
     """assert_accessible(page): axe-core finds no WCAG 2.2 A/AA violations on the current page."""
@@ -72,8 +79,8 @@ def assert_accessible():
     axe = Axe()
 
     def _check(page, context=None):
-        results = axe.run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        violations = results.response.get("violations", [])
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+        violations = _axe_violations(axe, page, context, options)
         summary = "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
             for v in violations
@@ -100,6 +107,6 @@ def axe_violations():
             "runOnly": {"type": "tag", "values": WCAG_TAGS},
             "rules": {rule: {"enabled": True} for rule in EXTRA_RULES},
         }
-        return axe.run(page, context=context, options=options).response.get("violations", [])
+        return _axe_violations(axe, page, context, options)
 
     return _run
