@@ -23,7 +23,15 @@ pytestmark = pytest.mark.browser
 DEMO = "Z99999999"
 TEAM = "Commissioning and Resources"
 PHONE = {"width": 375, "height": 800}
-PHONE_PAGES = ("/placements/", "/forecast/", "/regional/", "/priorities/", "/flourish/measures/", "/flourish/report/", "/data/")
+PHONE_PAGES = (
+    "/placements/",
+    "/forecast/",
+    "/regional/",
+    "/priorities/",
+    "/flourish/measures/",
+    "/flourish/report/",
+    "/data/",
+)
 
 
 @pytest.fixture
@@ -153,11 +161,11 @@ def test_phase_banner_is_in_the_header_and_its_feedback_link_goes_somewhere(
     page = browser_page
     login_as(page, make_user(COMMISSIONER))
     banner = page.get_by_role("banner").locator(".govuk-phase-banner")
-    assert banner.is_visible()
+    expect(banner).to_be_visible()
     banner.get_by_role("link", name="Tell the Commissioning and Resources team what you think of it").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/accessibility/#feedback")
-    assert page.locator("#feedback").is_visible()
+    expect(page.locator("#feedback")).to_be_visible()
 
     settings.FEEDBACK_EMAIL = "sufficiency.feedback@example.org"
     page.goto(f"{page.base_url}/")
@@ -179,7 +187,7 @@ def test_show_as_table_reads_hide_table_while_open(browser_page, login_as, make_
     expect(label).to_have_text(re.compile(r"^Hide table"))
     expect(summary).to_have_attribute("aria-expanded", "true")
     assert label.locator(".govuk-visually-hidden").inner_text() == hidden_name  # the chart's name stays
-    assert summary.locator("xpath=..").locator("table").is_visible()
+    expect(summary.locator("xpath=..").locator("table")).to_be_visible()
     summary.press("Enter")  # keyboard closes it again
     expect(label).to_have_text(re.compile(r"^Show as table"))
     expect(summary).to_have_attribute("aria-expanded", "false")
@@ -196,7 +204,7 @@ def test_wide_tables_on_a_phone_say_they_scroll_and_keep_their_first_column(
         region = page.locator(".app-table-scroll[role=region]").last
         hint_id = region.get_attribute("aria-describedby")
         assert page.locator(f"#{hint_id}").inner_text() == "Scroll sideways to see every column."
-        assert page.locator(f"#{hint_id}").is_visible()
+        expect(page.locator(f"#{hint_id}")).to_be_visible()
         assert region.get_attribute("tabindex") == "0"
         assert region.evaluate("r => r.scrollWidth > r.clientWidth"), f"{path}: the table fits a phone"
         first = region.locator("tbody tr").first.locator("th, td").first

@@ -4,6 +4,7 @@ value and commentary and sees the status change, with its rule; a commissioner o
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from sufficiency.roles import COMMISSIONER, MANAGER
 from tests.flourish.conftest import FRAMEWORK, MEASURES, TEAM
@@ -24,24 +25,24 @@ def test_manager_drills_down_and_downloads_the_report(
     page = browser_page
     login_as(page, make_user(MANAGER))
     page.goto(f"{page.base_url}/")
-    assert page.get_by_role("heading", name="FLOURISH outcomes").is_visible()
+    expect(page.get_by_role("heading", name="FLOURISH outcomes")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{page.base_url}/flourish/")
-    assert page.get_by_role("heading", level=1, name="FLOURISH outcomes framework").is_visible()
+    expect(page.get_by_role("heading", level=1, name="FLOURISH outcomes framework")).to_be_visible()
     escalated = page.locator("#escalated + ul").inner_text()
     assert "Pupils meeting the expected standard at key stage 2" in escalated
     assert_accessible(page)
 
     page.get_by_role("link", name="L: Learning").click()
-    assert page.get_by_role("heading", level=1, name="Learning").is_visible()
-    assert page.get_by_role("heading", name="L1: Children achieve well at school.").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Learning")).to_be_visible()
+    expect(page.get_by_role("heading", name="L1: Children achieve well at school.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Pupils meeting the expected standard at key stage 2").click()
-    assert page.get_by_role(
-        "heading", level=1, name="Pupils meeting the expected standard at key stage 2"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", level=1, name="Pupils meeting the expected standard at key stage 2")
+    ).to_be_visible()
     rule = page.locator("#status").inner_text()
     assert "Red" in rule and "Green if the latest value meets the target of 65" in rule
     page.locator(".app-chart .main-svg").first.wait_for()  # plotly drew the chart under the CSP
@@ -50,14 +51,14 @@ def test_manager_drills_down_and_downloads_the_report(
 
     page.get_by_text("Show as table").click()
     table = page.locator("#chart-table")
-    assert table.is_visible()
+    expect(table).to_be_visible()
     assert "2023" in table.inner_text() and "60" in table.inner_text()
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Download CSV").click()
     assert open(csv_download.value.path()).read().startswith("period,Norfolk,England,Target,provisional")
 
     page.goto(f"{page.base_url}/flourish/report/?year=2023")
-    assert page.get_by_role("heading", level=1, name="Annual progress report 2023").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Annual progress report 2023")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as xlsx_download:
         page.get_by_role(
@@ -97,7 +98,7 @@ def test_owner_adds_a_value_and_sees_the_status_change(
         "Tutoring programme reached every school."
     )
     page.get_by_role("button", name="Save value").click()
-    assert page.get_by_text("Value for 2024 added.").is_visible()
+    expect(page.get_by_text("Value for 2024 added.")).to_be_visible()
     status = page.locator("#status").inner_text()
     assert "Status for 2024:" in status and "Green" in status and "Red" not in status
     assert "Rule: Green if the latest value meets the target of 65 (higher is better)" in status
@@ -110,9 +111,9 @@ def test_commissioner_of_another_team_cannot_add(browser_page, login_as, make_us
     login_as(page, make_user(COMMISSIONER, teams=["Transformation"]))
     page.goto(f"{page.base_url}/flourish/measures/ks2_rwm_pct/")
     assert page.get_by_role("link", name="Add a value and commentary").count() == 0
-    assert page.get_by_text(
-        "Only its owner team, lead commissioners and data admins can add values."
-    ).is_visible()
+    expect(
+        page.get_by_text("Only its owner team, lead commissioners and data admins can add values.")
+    ).to_be_visible()
     response = page.goto(f"{page.base_url}/flourish/measures/ks2_rwm_pct/values/add/")
     assert response.status == 403
 
@@ -145,11 +146,11 @@ def test_data_admin_uploads_values(
     good.write_text("measure_code,period,area,value,provisional,note\nks2_rwm_pct,2024,,66,yes,\n")
     page.get_by_label("Values file").set_input_files(str(good))
     page.get_by_role("button", name="Upload and check").click()
-    assert page.get_by_text("Upload saved: 1 value added, 0 changed, 0 unchanged.").is_visible()
+    expect(page.get_by_text("Upload saved: 1 value added, 0 changed, 0 unchanged.")).to_be_visible()
     assert MeasureValue.objects.get(period="2024").provisional
 
     page.goto(f"{page.base_url}/flourish/framework/")
-    assert page.get_by_role("heading", name="If Norfolk had just 100 children").is_visible()
+    expect(page.get_by_role("heading", name="If Norfolk had just 100 children")).to_be_visible()
     assert_accessible(page)
 
 
@@ -169,6 +170,6 @@ def test_lead_commissioner_links_a_commissioning_action(
     assert_accessible(page)
     page.get_by_label("Commissioning action").select_option(str(action.pk))
     page.get_by_role("button", name="Link action").click()
-    assert page.get_by_text("Action linked.").is_visible()
-    assert page.locator("#actions + ul").get_by_role("link", name=str(action)).is_visible()
+    expect(page.get_by_text("Action linked.")).to_be_visible()
+    expect(page.locator("#actions + ul").get_by_role("link", name=str(action))).to_be_visible()
     assert_accessible(page)

@@ -2,6 +2,7 @@
 the baseline, download the tables; axe-core on each page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import MANAGER
@@ -29,7 +30,7 @@ def test_manager_forecast_journey(browser_page, login_as, assert_accessible, mak
     # no forecast stored yet for the default choices: run it (the test task backend runs it at once)
     page.get_by_role("button", name="Run the forecast").click()
     page.wait_for_selector("#block-total .app-chart .main-svg")
-    assert page.get_by_text("projected 36 months from 31 March 2021").is_visible()
+    expect(page.get_by_text("projected 36 months from 31 March 2021")).to_be_visible()
     assert_accessible(page)
 
     # change the horizon
@@ -38,7 +39,7 @@ def test_manager_forecast_journey(browser_page, login_as, assert_accessible, mak
     page.wait_for_url("**horizon=24**")
     page.get_by_role("button", name="Run the forecast").click()
     page.wait_for_selector("#block-by_group .app-chart .main-svg")
-    assert page.get_by_text("projected 24 months from 31 March 2021").is_visible()
+    expect(page.get_by_text("projected 24 months from 31 March 2021")).to_be_visible()
     block = page.locator("#block-by_group")
     block.get_by_text("Show as table").click()
     assert block.locator("tbody tr").count() > 8
@@ -67,13 +68,13 @@ def test_manager_forecast_journey(browser_page, login_as, assert_accessible, mak
     page.locator(".govuk-checkboxes__input").first.check()
     page.get_by_role("button", name="Save scenario").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Fewer entries, more fostering")
-    assert page.get_by_text("Entries into care: 5% fewer each year, compounding").is_visible()
+    expect(page.get_by_text("Entries into care: 5% fewer each year, compounding")).to_be_visible()
 
     # compare it with the baseline (the 36-month baseline is stored; the scenario run is new)
     page.get_by_role("button", name="Compare with the baseline").click()
     page.wait_for_selector("#block-compare .app-chart .main-svg")
     costs = page.locator("#block-compare_costs")
-    assert costs.get_by_text("All costed placements").first.is_visible()
+    expect(costs.get_by_text("All costed placements").first).to_be_visible()
     assert_accessible(page)
     groups = page.locator("#block-compare_groups")
     groups.get_by_text("Show as table").click()
@@ -91,7 +92,7 @@ def test_manager_forecast_journey(browser_page, login_as, assert_accessible, mak
     assert_accessible(page)
     page.get_by_role("button", name="Delete scenario").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Forecast scenarios")
-    assert page.get_by_text("No scenarios are saved").is_visible()
+    expect(page.get_by_text("No scenarios are saved")).to_be_visible()
 
     # unit costs and capacities (read-only for a manager)
     page.goto(f"{page.base_url}/forecast/costs/?la=Z99999999")

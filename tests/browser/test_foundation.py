@@ -1,6 +1,7 @@
 """Each role signs in, sees the navigation it may use, and is refused (403 page) where it may not."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, MANAGER
 
@@ -18,9 +19,9 @@ def test_role_navigation_and_refusal(
     login_as(page, user)
     nav = page.get_by_role("navigation", name="Menu")
     for label in NAV:
-        assert nav.get_by_role("link", name=label).is_visible()
+        expect(nav.get_by_role("link", name=label)).to_be_visible()
     assert (nav.get_by_role("link", name="Data").count() == 1) is sees_data
-    assert page.get_by_role("heading", level=1, name="Overview").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Overview")).to_be_visible()
     assert_accessible(page)
 
     response = page.goto(f"{page.base_url}/data/")
@@ -28,7 +29,7 @@ def test_role_navigation_and_refusal(
         assert response.status == 200
     else:
         assert response.status == 403
-        assert page.get_by_role("heading", name="You do not have permission to do this").is_visible()
+        expect(page.get_by_role("heading", name="You do not have permission to do this")).to_be_visible()
         assert_accessible(page)
 
 

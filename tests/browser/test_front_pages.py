@@ -4,6 +4,7 @@ updates it, and sees it drop off the list; axe-core on each page."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from sufficiency.roles import COMMISSIONER
 
@@ -37,17 +38,19 @@ def test_commissioner_updates_an_overdue_action_from_the_front_page(
     page.get_by_label("Comment").fill("Crisis unit open and taking referrals")
     assert_accessible(page)
     page.get_by_role("button", name="Save status update").click()
-    assert page.get_by_text("Status updated to Complete.").is_visible()
+    expect(page.get_by_text("Status updated to Complete.")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{page.base_url}/")
     assert page.locator("#front-attention").count() == 0
-    assert page.get_by_text("Nothing is overdue, due within 60 days or waiting for an update.").is_visible()
+    expect(
+        page.get_by_text("Nothing is overdue, due within 60 days or waiting for an update.")
+    ).to_be_visible()
     assert "Open the crisis unit" not in page.locator("main").inner_text().split("Across the portal")[0]
     assert_accessible(page)
 
     page.get_by_role("link", name="My actions").first.click()
-    assert page.get_by_role("heading", level=1, name="My actions").is_visible()
+    expect(page.get_by_role("heading", level=1, name="My actions")).to_be_visible()
     assert_accessible(page)
     overdue.refresh_from_db()
     assert overdue.status == "Complete"
@@ -71,7 +74,7 @@ def test_each_roles_front_page_replan_and_reminder_pages_pass_axe(
     page.goto(f"{page.base_url}/priorities/actions/{action.pk}/replan/")
     page.get_by_label("Review date").fill("2020-01-01")
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{page.base_url}/account/reminders/")
     assert_accessible(page)

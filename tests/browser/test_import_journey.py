@@ -33,9 +33,9 @@ def test_upload_a_good_return(browser_page, login_as, assert_accessible, make_us
     page.get_by_role("link", name="Import an SSDA903 return").click()
     assert_accessible(page)
     _upload(page, tmp_path, small_return())
-    assert page.get_by_text("Imported", exact=True).first.is_visible()
-    assert page.get_by_role("heading", name="What the return holds").is_visible()
-    assert page.get_by_role("cell", name="cla_31_march").is_visible()
+    expect(page.get_by_text("Imported", exact=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name="What the return holds")).to_be_visible()
+    expect(page.get_by_role("cell", name="cla_31_march")).to_be_visible()
     assert_accessible(page)
 
 
@@ -45,9 +45,9 @@ def test_upload_a_bad_return_shows_every_problem(
     page = browser_page
     login_as(page, make_user(DATA_ADMIN))
     _upload(page, tmp_path, bad_return())
-    assert page.get_by_text("Rejected: the file has errors").first.is_visible()
-    assert page.get_by_role("cell", name="31/02/2019", exact=True).is_visible()
-    assert page.get_by_role("cell", name="ZZ9", exact=True).is_visible()
+    expect(page.get_by_text("Rejected: the file has errors").first).to_be_visible()
+    expect(page.get_by_role("cell", name="31/02/2019", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="ZZ9", exact=True)).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download every problem as CSV").click()
     text = open(download.value.path()).read()
@@ -61,7 +61,7 @@ def test_upload_form_errors_are_clear(browser_page, login_as, assert_accessible,
     page.goto(f"{page.base_url}/data/imports/new/")
     page.get_by_role("button", name="Upload and check").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_text("Choose the authority the return belongs to").is_visible()
+    expect(summary.get_by_text("Choose the authority the return belongs to")).to_be_visible()
     assert page.title().startswith("Error:")
     assert_accessible(page)
 
@@ -89,10 +89,10 @@ def test_progress_bar_moves_and_page_can_be_left(browser_page, login_as, make_us
     )
     expect(bar).to_have_js_property("value", 55)  # polled by import-progress.js, no reload
     expect(page.locator("#job-status .govuk-tag")).to_have_text("Importing")
-    assert page.get_by_text("Saving the return").is_visible()
+    expect(page.get_by_text("Saving the return")).to_be_visible()
     page.goto(f"{page.base_url}/data/")  # leave, then come back
     page.goto(f"{page.base_url}/data/imports/{job.pk}/")
     assert page.locator("#import-progress").get_attribute("value") == "55"
     ImportJob.objects.filter(pk=job.pk).update(progress=100, status=ImportJob.Status.SUCCEEDED, summary={})
     page.wait_for_selector("#import-progress", state="detached")
-    assert page.get_by_text("Imported", exact=True).first.is_visible()
+    expect(page.get_by_text("Imported", exact=True).first).to_be_visible()

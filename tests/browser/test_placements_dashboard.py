@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from placements.models import YearlyFigure
 from placements.services import import_job_create, import_job_run, published_load
@@ -52,7 +53,7 @@ def test_manager_dashboard_journey(browser_page, login_as, assert_accessible, ma
 
     block.get_by_role("link", name="About this measure").click()
     assert page.get_by_role("heading", level=1).inner_text().endswith("Children looked after at 31 March")
-    assert page.get_by_text("distinct children with an episode open").first.is_visible()
+    expect(page.get_by_text("distinct children with an episode open").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -155,10 +156,10 @@ def test_a_chart_of_one_category_has_a_legend_and_names_what_is_missing(
         and "Abuse or neglect" in charts["chart-need"]["entries"][0]["text"]
     )
     age = page.locator("#chart-age")
-    assert age.get_by_text("Only some categories are held.").is_visible()
-    assert age.get_by_text(
-        "No figures are held for Aged 1 to 4, Aged 5 to 9, Aged 10 to 15 or Aged 16 and over"
-    ).is_visible()
+    expect(age.get_by_text("Only some categories are held.")).to_be_visible()
+    expect(
+        age.get_by_text("No figures are held for Aged 1 to 4, Aged 5 to 9, Aged 10 to 15 or Aged 16 and over")
+    ).to_be_visible()
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_comparator_empty_state_until_a_comparator_file_is_imported(
     _open_dashboard(page, login_as, make_user(DATA_ADMIN, las=["Z99999999"]), query="la=Z99999999")
     rate = page.locator("#chart-rate")
     empty = "No England, East of England or statistical neighbour figures are held for these years."
-    assert rate.get_by_text(empty).is_visible()
+    expect(rate.get_by_text(empty)).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         rate.get_by_role("link", name="Download a comparator template (CSV)").click()

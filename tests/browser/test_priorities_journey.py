@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from sufficiency.roles import COMMISSIONER, MANAGER
 
@@ -36,12 +37,12 @@ def test_commissioner_completes_a_late_action(
     late_mine = Action.objects.for_teams(
         [Action.objects.filter(owner_team__name=TEAM).first().owner_team]
     ).count()
-    assert page.get_by_role("heading", name=f"{late_mine} actions").is_visible()
+    expect(page.get_by_role("heading", name=f"{late_mine} actions")).to_be_visible()
     assert "mine=on" in page.url and "late=on" in page.url
 
     page.get_by_role("link", name="Develop the new crisis unit with a clear specification.").click()
-    assert page.get_by_role("heading", level=1, name="Action").is_visible()
-    assert page.locator("#rag-rule").get_by_text("Red: past its due date").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Action")).to_be_visible()
+    expect(page.locator("#rag-rule").get_by_text("Red: past its due date")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Update status").click()
@@ -49,14 +50,14 @@ def test_commissioner_completes_a_late_action(
     page.get_by_label("Complete", exact=True).check()
     page.get_by_role("button", name="Save status update").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter a comment explaining why the action is complete." in summary.inner_text()
     assert_accessible(page)
 
     page.get_by_label("Complete", exact=True).check()
     page.get_by_label("Comment").fill("Crisis unit open and taking referrals")
     page.get_by_role("button", name="Save status update").click()
-    assert page.get_by_text("Status updated to Complete.").is_visible()
+    expect(page.get_by_text("Status updated to Complete.")).to_be_visible()
     timeline = page.locator(".app-timeline")
     assert "In progress → Complete" in timeline.inner_text()
     assert "Crisis unit open and taking referrals" in timeline.inner_text()
@@ -64,7 +65,7 @@ def test_commissioner_completes_a_late_action(
 
     # The board pack shows the update, on the page and in the spreadsheet.
     page.goto(f"{page.base_url}/priorities/board-pack/")
-    assert page.get_by_text("Crisis unit open and taking referrals").is_visible()
+    expect(page.get_by_text("Crisis unit open and taking referrals")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Download the board pack spreadsheet")).click()
@@ -82,7 +83,7 @@ def test_manager_reads_only(browser_page, login_as, assert_accessible, make_user
     login_as(page, make_user(MANAGER))
     action = Action.objects.filter(owner_team__name=TEAM).order_by("pk").first()
     page.goto(f"{page.base_url}{action.get_absolute_url()}")
-    assert page.get_by_role("heading", level=1, name="Action").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Action")).to_be_visible()
     assert page.get_by_role("link", name="Update status").count() == 0
     assert page.get_by_role("button", name="Update status").count() == 0
 
@@ -105,8 +106,8 @@ def test_matrix_accessible_and_links_to_list(
     page = browser_page
     login_as(page, make_user(MANAGER))
     page.goto(f"{page.base_url}/priorities/matrix/")
-    assert page.get_by_role("heading", level=1, name="Portfolios and themes").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Portfolios and themes")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Semi Independent and Streamline")).click()
     assert "portfolio=" in page.url and "theme=" in page.url
-    assert page.get_by_role("heading", name=re.compile(r"^\d+ actions?$")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^\d+ actions?$"))).to_be_visible()

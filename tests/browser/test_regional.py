@@ -5,6 +5,7 @@ authorities outside the grants kept to published ones."""
 import csv
 
 import pytest
+from playwright.sync_api import expect
 
 from placements import regional
 from sufficiency.models import LocalAuthority
@@ -56,7 +57,7 @@ def test_manager_switches_authority_and_opens_the_regional_page(
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Regions").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("East of England: authorities ranked")
-    assert page.get_by_text("computed from 11 authorities' returns").first.is_visible()
+    expect(page.get_by_text("computed from 11 authorities' returns").first).to_be_visible()
     assert_accessible(page)
 
     summary = page.get_by_role("table", name="East of England and England, 2019/20")
