@@ -190,7 +190,9 @@ class ForecastRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Renewed while the run computes; a lapsed lease means the worker died"
+        null=True,
+        blank=True,
+        help_text="Renewed while the run computes; a lapsed lease means the worker died",
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)

@@ -10,7 +10,9 @@ from decimal import Decimal
 from forecast.models import Capacity, FigureSource, ForecastRun, UnitCost
 from sufficiency.models import LocalAuthority
 
-NORFOLK = "E10000020"  # the seed strategy is Norfolk's: its figures belong to Norfolk whatever DEFAULT_LA_CODE says
+NORFOLK = (
+    "E10000020"  # the seed strategy is Norfolk's: its figures belong to Norfolk whatever DEFAULT_LA_CODE says
+)
 DEMO = "Z99999999"
 STRATEGY = "000_b2eb913b38f73c99.txt"  # Sufficiency Strategy 2020-2023 (001 repeats the same text)
 STRATEGY_PERIOD_NOTE = (

@@ -63,5 +63,3 @@ def forecast_run_request(
     )
     transaction.on_commit(lambda: forecast_run_task.enqueue(run.pk))
     return run, True
-
-

@@ -60,10 +60,18 @@ def default_authority(
     return la or visible.first()
 
 
-def chosen_authority(request, code: str | None = None, *, prefer: QuerySet | None = None) -> LocalAuthority:
+def chosen_authority(
+    request, code: str | None = None, *, prefer: QuerySet | None = None, among: QuerySet | None = None
+) -> LocalAuthority:
     """The authority named by `code` (else `?la=`) as `authority_for_request` answers, else the
-    `default_authority`; PermissionDenied (403) when the user may see no authority at all."""
-    la = authority_for_request(request, code) or default_authority(request.user, prefer=prefer)
+    `default_authority` of those `among` (when given and the user may see one of them: e.g. the
+    authorities a page has data for), else the `default_authority`; PermissionDenied (403) when the user
+    may see no authority at all."""
+    la = authority_for_request(request, code)
+    if la is None and among is not None:
+        la = default_authority(request.user, among=among)
+    if la is None:
+        la = default_authority(request.user, prefer=prefer)
     if la is None:
         raise PermissionDenied
     return la

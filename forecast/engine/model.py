@@ -54,7 +54,6 @@ STATES: list[tuple[str, str]] = [(b, g) for b in AGE_BANDS for g in GROUPS]  # i
 Z95 = 1.959963984540054
 
 
-
 def state_index(band: str, group: str) -> int:
     return AGE_BANDS.index(band) * N_GROUPS + GROUPS.index(group)
 

@@ -35,14 +35,13 @@ def content_types_to_placements(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('placements', '0004_forecast_models_move_to_forecast_app'),
-        ('priorities', '0001_portfolios_themes_priorities_actions'),
-        ('sufficiency', '0001_core_users_authorities_teams'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("placements", "0004_forecast_models_move_to_forecast_app"),
+        ("priorities", "0001_portfolios_themes_priorities_actions"),
+        ("sufficiency", "0001_core_users_authorities_teams"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -52,227 +51,732 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='ForecastScenario',
+                    name="ForecastScenario",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('name', models.CharField(max_length=120)),
-                        ('description', models.TextField(blank=True)),
-                        ('adjustments', models.JSONField(default=list)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('updated_at', models.DateTimeField(auto_now=True)),
-                        ('actions', models.ManyToManyField(blank=True, help_text='Actions it assumes', related_name='forecast_scenarios', to='priorities.action')),
-                        ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forecast_scenarios', to='sufficiency.localauthority')),
-                        ('owner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("name", models.CharField(max_length=120)),
+                        ("description", models.TextField(blank=True)),
+                        ("adjustments", models.JSONField(default=list)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("updated_at", models.DateTimeField(auto_now=True)),
+                        (
+                            "actions",
+                            models.ManyToManyField(
+                                blank=True,
+                                help_text="Actions it assumes",
+                                related_name="forecast_scenarios",
+                                to="priorities.action",
+                            ),
+                        ),
+                        (
+                            "la",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="forecast_scenarios",
+                                to="sufficiency.localauthority",
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'placements_forecastscenario',
-                        'ordering': ['la', 'name'],
+                        "db_table": "placements_forecastscenario",
+                        "ordering": ["la", "name"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='ForecastRun',
+                    name="ForecastRun",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('ref_start', models.DateField(verbose_name='reference window start')),
-                        ('ref_end', models.DateField(help_text='The projection starts from the stock on it.', verbose_name='reference window end')),
-                        ('horizon_months', models.PositiveSmallIntegerField()),
-                        ('inputs_key', models.CharField(blank=True, help_text='Hash of the returns, unit costs and scenario the run used', max_length=64)),
-                        ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('succeeded', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('started_at', models.DateTimeField(blank=True, null=True)),
-                        ('heartbeat_at', models.DateTimeField(blank=True, help_text='Renewed while the run computes; a lapsed lease means the worker died', null=True)),
-                        ('finished_at', models.DateTimeField(blank=True, null=True)),
-                        ('seconds', models.FloatField(blank=True, null=True)),
-                        ('error', models.TextField(blank=True)),
-                        ('results', models.JSONField(blank=True, default=dict)),
-                        ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                        ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forecast_runs', to='sufficiency.localauthority')),
-                        ('scenario', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='forecast.forecastscenario')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("ref_start", models.DateField(verbose_name="reference window start")),
+                        (
+                            "ref_end",
+                            models.DateField(
+                                help_text="The projection starts from the stock on it.",
+                                verbose_name="reference window end",
+                            ),
+                        ),
+                        ("horizon_months", models.PositiveSmallIntegerField()),
+                        (
+                            "inputs_key",
+                            models.CharField(
+                                blank=True,
+                                help_text="Hash of the returns, unit costs and scenario the run used",
+                                max_length=64,
+                            ),
+                        ),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("queued", "Waiting to start"),
+                                    ("running", "Running"),
+                                    ("succeeded", "Ready"),
+                                    ("failed", "Failed"),
+                                ],
+                                default="queued",
+                                max_length=10,
+                            ),
+                        ),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("started_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "heartbeat_at",
+                            models.DateTimeField(
+                                blank=True,
+                                help_text="Renewed while the run computes; a lapsed lease means the worker died",
+                                null=True,
+                            ),
+                        ),
+                        ("finished_at", models.DateTimeField(blank=True, null=True)),
+                        ("seconds", models.FloatField(blank=True, null=True)),
+                        ("error", models.TextField(blank=True)),
+                        ("results", models.JSONField(blank=True, default=dict)),
+                        (
+                            "created_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "la",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="forecast_runs",
+                                to="sufficiency.localauthority",
+                            ),
+                        ),
+                        (
+                            "scenario",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="runs",
+                                to="forecast.forecastscenario",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'placements_forecastrun',
-                        'ordering': ['-created_at'],
+                        "db_table": "placements_forecastrun",
+                        "ordering": ["-created_at"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='HistoricalCapacity',
+                    name="HistoricalCapacity",
                     fields=[
-                        ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                        ('name', models.CharField(help_text="For example 'In-house residential beds'.", max_length=120)),
-                        ('group', models.CharField(choices=[('fostered_relative_friend', 'Fostered by relatives or friends'), ('fostered_in_house', 'Fostered by the local authority (in-house)'), ('fostered_agency', 'Fostered through an agency'), ('adoption', 'Placed for adoption'), ('with_parents', 'Placed with parents'), ('residential', "Residential (children's homes, secure, schools)"), ('semi_independent', 'Semi-independent or supported living'), ('other', 'Other placements')], max_length=30, verbose_name='placement group')),
-                        ('provider', models.CharField(choices=[('in_house', 'In-house'), ('external', 'External'), ('any', 'Any provider')], default='in_house', max_length=10)),
-                        ('value', models.DecimalField(decimal_places=2, max_digits=12)),
-                        ('unit', models.CharField(choices=[('beds', 'Beds (children at any one time)'), ('bed_nights', 'Bed nights a year')], max_length=12)),
-                        ('effective_year', models.PositiveSmallIntegerField(help_text='The year ending 31 March from which the figure holds, for example 2021.')),
-                        ('source', models.CharField(choices=[('seed', 'Stated in a seed document'), ('entered', 'Entered by a data admin')], default='entered', max_length=10)),
-                        ('source_document', models.CharField(blank=True, max_length=120)),
-                        ('source_line', models.PositiveIntegerField(blank=True, null=True)),
-                        ('quote', models.TextField(blank=True)),
-                        ('note', models.TextField(blank=True)),
-                        ('created_at', models.DateTimeField(blank=True, editable=False)),
-                        ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                        ('history_date', models.DateTimeField(db_index=True)),
-                        ('history_change_reason', models.CharField(max_length=100, null=True)),
-                        ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                        ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('la', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sufficiency.localauthority')),
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "name",
+                            models.CharField(
+                                help_text="For example 'In-house residential beds'.", max_length=120
+                            ),
+                        ),
+                        (
+                            "group",
+                            models.CharField(
+                                choices=[
+                                    ("fostered_relative_friend", "Fostered by relatives or friends"),
+                                    ("fostered_in_house", "Fostered by the local authority (in-house)"),
+                                    ("fostered_agency", "Fostered through an agency"),
+                                    ("adoption", "Placed for adoption"),
+                                    ("with_parents", "Placed with parents"),
+                                    ("residential", "Residential (children's homes, secure, schools)"),
+                                    ("semi_independent", "Semi-independent or supported living"),
+                                    ("other", "Other placements"),
+                                ],
+                                max_length=30,
+                                verbose_name="placement group",
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.CharField(
+                                choices=[
+                                    ("in_house", "In-house"),
+                                    ("external", "External"),
+                                    ("any", "Any provider"),
+                                ],
+                                default="in_house",
+                                max_length=10,
+                            ),
+                        ),
+                        ("value", models.DecimalField(decimal_places=2, max_digits=12)),
+                        (
+                            "unit",
+                            models.CharField(
+                                choices=[
+                                    ("beds", "Beds (children at any one time)"),
+                                    ("bed_nights", "Bed nights a year"),
+                                ],
+                                max_length=12,
+                            ),
+                        ),
+                        (
+                            "effective_year",
+                            models.PositiveSmallIntegerField(
+                                help_text="The year ending 31 March from which the figure holds, for example 2021."
+                            ),
+                        ),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[
+                                    ("seed", "Stated in a seed document"),
+                                    ("entered", "Entered by a data admin"),
+                                ],
+                                default="entered",
+                                max_length=10,
+                            ),
+                        ),
+                        ("source_document", models.CharField(blank=True, max_length=120)),
+                        ("source_line", models.PositiveIntegerField(blank=True, null=True)),
+                        ("quote", models.TextField(blank=True)),
+                        ("note", models.TextField(blank=True)),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "entered_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "la",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="sufficiency.localauthority",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': 'historical capacity',
-                        'verbose_name_plural': 'historical capacities',
-                        'db_table': 'placements_historicalcapacity',
-                        'ordering': ('-history_date', '-history_id'),
-                        'get_latest_by': ('history_date', 'history_id'),
+                        "verbose_name": "historical capacity",
+                        "verbose_name_plural": "historical capacities",
+                        "db_table": "placements_historicalcapacity",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
                     },
                     bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
                 migrations.CreateModel(
-                    name='HistoricalForecastScenario',
+                    name="HistoricalForecastScenario",
                     fields=[
-                        ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                        ('name', models.CharField(max_length=120)),
-                        ('description', models.TextField(blank=True)),
-                        ('adjustments', models.JSONField(default=list)),
-                        ('created_at', models.DateTimeField(blank=True, editable=False)),
-                        ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                        ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                        ('history_date', models.DateTimeField(db_index=True)),
-                        ('history_change_reason', models.CharField(max_length=100, null=True)),
-                        ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                        ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('la', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sufficiency.localauthority')),
-                        ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        ("name", models.CharField(max_length=120)),
+                        ("description", models.TextField(blank=True)),
+                        ("adjustments", models.JSONField(default=list)),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "la",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="sufficiency.localauthority",
+                            ),
+                        ),
+                        (
+                            "owner",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': 'historical forecast scenario',
-                        'verbose_name_plural': 'historical forecast scenarios',
-                        'db_table': 'placements_historicalforecastscenario',
-                        'ordering': ('-history_date', '-history_id'),
-                        'get_latest_by': ('history_date', 'history_id'),
+                        "verbose_name": "historical forecast scenario",
+                        "verbose_name_plural": "historical forecast scenarios",
+                        "db_table": "placements_historicalforecastscenario",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
                     },
                     bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
                 migrations.CreateModel(
-                    name='HistoricalForecastScenario_actions',
+                    name="HistoricalForecastScenario_actions",
                     fields=[
-                        ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                        ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                        ('action', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.action')),
-                        ('forecastscenario', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='forecast.forecastscenario')),
-                        ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='forecast.historicalforecastscenario')),
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                        (
+                            "action",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                db_tablespace="",
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="priorities.action",
+                            ),
+                        ),
+                        (
+                            "forecastscenario",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                db_tablespace="",
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="forecast.forecastscenario",
+                            ),
+                        ),
+                        (
+                            "history",
+                            models.ForeignKey(
+                                db_constraint=False,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                to="forecast.historicalforecastscenario",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'placements_historicalforecastscenario_actions',
-                        'verbose_name': 'HistoricalForecastScenario_actions',
+                        "db_table": "placements_historicalforecastscenario_actions",
+                        "verbose_name": "HistoricalForecastScenario_actions",
                     },
                     bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
                 migrations.CreateModel(
-                    name='HistoricalUnitCost',
+                    name="HistoricalUnitCost",
                     fields=[
-                        ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                        ('group', models.CharField(choices=[('fostered_relative_friend', 'Fostered by relatives or friends'), ('fostered_in_house', 'Fostered by the local authority (in-house)'), ('fostered_agency', 'Fostered through an agency'), ('adoption', 'Placed for adoption'), ('with_parents', 'Placed with parents'), ('residential', "Residential (children's homes, secure, schools)"), ('semi_independent', 'Semi-independent or supported living'), ('other', 'Other placements'), ('other_service', 'Another service (for comparison, not costed)')], max_length=30, verbose_name='placement group')),
-                        ('provider', models.CharField(blank=True, choices=[('in_house', 'In-house (PR1 to PR3)'), ('external', 'External (PR4, PR5)')], help_text='Blank when the source does not say.', max_length=10)),
-                        ('label', models.CharField(blank=True, help_text="What the cost is of, as stated, for example 'NABP'.", max_length=200)),
-                        ('weekly_cost', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='weekly cost (£)')),
-                        ('effective_from', models.DateField()),
-                        ('source', models.CharField(choices=[('seed', 'Stated in a seed document'), ('entered', 'Entered by a data admin')], default='entered', max_length=10)),
-                        ('source_document', models.CharField(blank=True, max_length=120)),
-                        ('source_line', models.PositiveIntegerField(blank=True, null=True)),
-                        ('quote', models.TextField(blank=True)),
-                        ('note', models.TextField(blank=True)),
-                        ('created_at', models.DateTimeField(blank=True, editable=False)),
-                        ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                        ('history_date', models.DateTimeField(db_index=True)),
-                        ('history_change_reason', models.CharField(max_length=100, null=True)),
-                        ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                        ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('la', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sufficiency.localauthority')),
+                        (
+                            "id",
+                            models.BigIntegerField(
+                                auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "group",
+                            models.CharField(
+                                choices=[
+                                    ("fostered_relative_friend", "Fostered by relatives or friends"),
+                                    ("fostered_in_house", "Fostered by the local authority (in-house)"),
+                                    ("fostered_agency", "Fostered through an agency"),
+                                    ("adoption", "Placed for adoption"),
+                                    ("with_parents", "Placed with parents"),
+                                    ("residential", "Residential (children's homes, secure, schools)"),
+                                    ("semi_independent", "Semi-independent or supported living"),
+                                    ("other", "Other placements"),
+                                    ("other_service", "Another service (for comparison, not costed)"),
+                                ],
+                                max_length=30,
+                                verbose_name="placement group",
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.CharField(
+                                blank=True,
+                                choices=[
+                                    ("in_house", "In-house (PR1 to PR3)"),
+                                    ("external", "External (PR4, PR5)"),
+                                ],
+                                help_text="Blank when the source does not say.",
+                                max_length=10,
+                            ),
+                        ),
+                        (
+                            "label",
+                            models.CharField(
+                                blank=True,
+                                help_text="What the cost is of, as stated, for example 'NABP'.",
+                                max_length=200,
+                            ),
+                        ),
+                        (
+                            "weekly_cost",
+                            models.DecimalField(
+                                decimal_places=2, max_digits=10, verbose_name="weekly cost (£)"
+                            ),
+                        ),
+                        ("effective_from", models.DateField()),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[
+                                    ("seed", "Stated in a seed document"),
+                                    ("entered", "Entered by a data admin"),
+                                ],
+                                default="entered",
+                                max_length=10,
+                            ),
+                        ),
+                        ("source_document", models.CharField(blank=True, max_length=120)),
+                        ("source_line", models.PositiveIntegerField(blank=True, null=True)),
+                        ("quote", models.TextField(blank=True)),
+                        ("note", models.TextField(blank=True)),
+                        ("created_at", models.DateTimeField(blank=True, editable=False)),
+                        ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                        ("history_date", models.DateTimeField(db_index=True)),
+                        ("history_change_reason", models.CharField(max_length=100, null=True)),
+                        (
+                            "history_type",
+                            models.CharField(
+                                choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                            ),
+                        ),
+                        (
+                            "entered_by",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "history_user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "la",
+                            models.ForeignKey(
+                                blank=True,
+                                db_constraint=False,
+                                null=True,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="sufficiency.localauthority",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': 'historical unit cost',
-                        'verbose_name_plural': 'historical unit costs',
-                        'db_table': 'placements_historicalunitcost',
-                        'ordering': ('-history_date', '-history_id'),
-                        'get_latest_by': ('history_date', 'history_id'),
+                        "verbose_name": "historical unit cost",
+                        "verbose_name_plural": "historical unit costs",
+                        "db_table": "placements_historicalunitcost",
+                        "ordering": ("-history_date", "-history_id"),
+                        "get_latest_by": ("history_date", "history_id"),
                     },
                     bases=(simple_history.models.HistoricalChanges, models.Model),
                 ),
                 migrations.CreateModel(
-                    name='UnitCost',
+                    name="UnitCost",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('group', models.CharField(choices=[('fostered_relative_friend', 'Fostered by relatives or friends'), ('fostered_in_house', 'Fostered by the local authority (in-house)'), ('fostered_agency', 'Fostered through an agency'), ('adoption', 'Placed for adoption'), ('with_parents', 'Placed with parents'), ('residential', "Residential (children's homes, secure, schools)"), ('semi_independent', 'Semi-independent or supported living'), ('other', 'Other placements'), ('other_service', 'Another service (for comparison, not costed)')], max_length=30, verbose_name='placement group')),
-                        ('provider', models.CharField(blank=True, choices=[('in_house', 'In-house (PR1 to PR3)'), ('external', 'External (PR4, PR5)')], help_text='Blank when the source does not say.', max_length=10)),
-                        ('label', models.CharField(blank=True, help_text="What the cost is of, as stated, for example 'NABP'.", max_length=200)),
-                        ('weekly_cost', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='weekly cost (£)')),
-                        ('effective_from', models.DateField()),
-                        ('source', models.CharField(choices=[('seed', 'Stated in a seed document'), ('entered', 'Entered by a data admin')], default='entered', max_length=10)),
-                        ('source_document', models.CharField(blank=True, max_length=120)),
-                        ('source_line', models.PositiveIntegerField(blank=True, null=True)),
-                        ('quote', models.TextField(blank=True)),
-                        ('note', models.TextField(blank=True)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                        ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='unit_costs', to='sufficiency.localauthority')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "group",
+                            models.CharField(
+                                choices=[
+                                    ("fostered_relative_friend", "Fostered by relatives or friends"),
+                                    ("fostered_in_house", "Fostered by the local authority (in-house)"),
+                                    ("fostered_agency", "Fostered through an agency"),
+                                    ("adoption", "Placed for adoption"),
+                                    ("with_parents", "Placed with parents"),
+                                    ("residential", "Residential (children's homes, secure, schools)"),
+                                    ("semi_independent", "Semi-independent or supported living"),
+                                    ("other", "Other placements"),
+                                    ("other_service", "Another service (for comparison, not costed)"),
+                                ],
+                                max_length=30,
+                                verbose_name="placement group",
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.CharField(
+                                blank=True,
+                                choices=[
+                                    ("in_house", "In-house (PR1 to PR3)"),
+                                    ("external", "External (PR4, PR5)"),
+                                ],
+                                help_text="Blank when the source does not say.",
+                                max_length=10,
+                            ),
+                        ),
+                        (
+                            "label",
+                            models.CharField(
+                                blank=True,
+                                help_text="What the cost is of, as stated, for example 'NABP'.",
+                                max_length=200,
+                            ),
+                        ),
+                        (
+                            "weekly_cost",
+                            models.DecimalField(
+                                decimal_places=2, max_digits=10, verbose_name="weekly cost (£)"
+                            ),
+                        ),
+                        ("effective_from", models.DateField()),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[
+                                    ("seed", "Stated in a seed document"),
+                                    ("entered", "Entered by a data admin"),
+                                ],
+                                default="entered",
+                                max_length=10,
+                            ),
+                        ),
+                        ("source_document", models.CharField(blank=True, max_length=120)),
+                        ("source_line", models.PositiveIntegerField(blank=True, null=True)),
+                        ("quote", models.TextField(blank=True)),
+                        ("note", models.TextField(blank=True)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "entered_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "la",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="unit_costs",
+                                to="sufficiency.localauthority",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'placements_unitcost',
-                        'ordering': ['la', 'group', 'provider', 'effective_from'],
+                        "db_table": "placements_unitcost",
+                        "ordering": ["la", "group", "provider", "effective_from"],
                     },
                     bases=(forecast.models.SourcedFigure, models.Model),
                 ),
                 migrations.CreateModel(
-                    name='Capacity',
+                    name="Capacity",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('name', models.CharField(help_text="For example 'In-house residential beds'.", max_length=120)),
-                        ('group', models.CharField(choices=[('fostered_relative_friend', 'Fostered by relatives or friends'), ('fostered_in_house', 'Fostered by the local authority (in-house)'), ('fostered_agency', 'Fostered through an agency'), ('adoption', 'Placed for adoption'), ('with_parents', 'Placed with parents'), ('residential', "Residential (children's homes, secure, schools)"), ('semi_independent', 'Semi-independent or supported living'), ('other', 'Other placements')], max_length=30, verbose_name='placement group')),
-                        ('provider', models.CharField(choices=[('in_house', 'In-house'), ('external', 'External'), ('any', 'Any provider')], default='in_house', max_length=10)),
-                        ('value', models.DecimalField(decimal_places=2, max_digits=12)),
-                        ('unit', models.CharField(choices=[('beds', 'Beds (children at any one time)'), ('bed_nights', 'Bed nights a year')], max_length=12)),
-                        ('effective_year', models.PositiveSmallIntegerField(help_text='The year ending 31 March from which the figure holds, for example 2021.')),
-                        ('source', models.CharField(choices=[('seed', 'Stated in a seed document'), ('entered', 'Entered by a data admin')], default='entered', max_length=10)),
-                        ('source_document', models.CharField(blank=True, max_length=120)),
-                        ('source_line', models.PositiveIntegerField(blank=True, null=True)),
-                        ('quote', models.TextField(blank=True)),
-                        ('note', models.TextField(blank=True)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                        ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='capacities', to='sufficiency.localauthority')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "name",
+                            models.CharField(
+                                help_text="For example 'In-house residential beds'.", max_length=120
+                            ),
+                        ),
+                        (
+                            "group",
+                            models.CharField(
+                                choices=[
+                                    ("fostered_relative_friend", "Fostered by relatives or friends"),
+                                    ("fostered_in_house", "Fostered by the local authority (in-house)"),
+                                    ("fostered_agency", "Fostered through an agency"),
+                                    ("adoption", "Placed for adoption"),
+                                    ("with_parents", "Placed with parents"),
+                                    ("residential", "Residential (children's homes, secure, schools)"),
+                                    ("semi_independent", "Semi-independent or supported living"),
+                                    ("other", "Other placements"),
+                                ],
+                                max_length=30,
+                                verbose_name="placement group",
+                            ),
+                        ),
+                        (
+                            "provider",
+                            models.CharField(
+                                choices=[
+                                    ("in_house", "In-house"),
+                                    ("external", "External"),
+                                    ("any", "Any provider"),
+                                ],
+                                default="in_house",
+                                max_length=10,
+                            ),
+                        ),
+                        ("value", models.DecimalField(decimal_places=2, max_digits=12)),
+                        (
+                            "unit",
+                            models.CharField(
+                                choices=[
+                                    ("beds", "Beds (children at any one time)"),
+                                    ("bed_nights", "Bed nights a year"),
+                                ],
+                                max_length=12,
+                            ),
+                        ),
+                        (
+                            "effective_year",
+                            models.PositiveSmallIntegerField(
+                                help_text="The year ending 31 March from which the figure holds, for example 2021."
+                            ),
+                        ),
+                        (
+                            "source",
+                            models.CharField(
+                                choices=[
+                                    ("seed", "Stated in a seed document"),
+                                    ("entered", "Entered by a data admin"),
+                                ],
+                                default="entered",
+                                max_length=10,
+                            ),
+                        ),
+                        ("source_document", models.CharField(blank=True, max_length=120)),
+                        ("source_line", models.PositiveIntegerField(blank=True, null=True)),
+                        ("quote", models.TextField(blank=True)),
+                        ("note", models.TextField(blank=True)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        (
+                            "entered_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "la",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="capacities",
+                                to="sufficiency.localauthority",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name_plural': 'capacities',
-                        'db_table': 'placements_capacity',
-                        'ordering': ['la', 'name', 'effective_year'],
-                        'constraints': [models.UniqueConstraint(fields=('la', 'name', 'effective_year'), name='one_capacity_per_year'), models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='capacity_not_negative')],
+                        "verbose_name_plural": "capacities",
+                        "db_table": "placements_capacity",
+                        "ordering": ["la", "name", "effective_year"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("la", "name", "effective_year"), name="one_capacity_per_year"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("value__gte", 0)), name="capacity_not_negative"
+                            ),
+                        ],
                     },
                     bases=(forecast.models.SourcedFigure, models.Model),
                 ),
                 migrations.AddConstraint(
-                    model_name='forecastscenario',
-                    constraint=models.UniqueConstraint(fields=('la', 'name'), name='one_scenario_name_per_la'),
+                    model_name="forecastscenario",
+                    constraint=models.UniqueConstraint(
+                        fields=("la", "name"), name="one_scenario_name_per_la"
+                    ),
                 ),
                 migrations.AddIndex(
-                    model_name='forecastrun',
-                    index=models.Index(fields=['la', 'ref_start', 'ref_end', 'horizon_months', 'inputs_key'], name='forecast_run_lookup'),
+                    model_name="forecastrun",
+                    index=models.Index(
+                        fields=["la", "ref_start", "ref_end", "horizon_months", "inputs_key"],
+                        name="forecast_run_lookup",
+                    ),
                 ),
                 migrations.AddConstraint(
-                    model_name='unitcost',
-                    constraint=models.UniqueConstraint(fields=('la', 'group', 'provider', 'label', 'effective_from'), name='one_unit_cost_per_date'),
+                    model_name="unitcost",
+                    constraint=models.UniqueConstraint(
+                        fields=("la", "group", "provider", "label", "effective_from"),
+                        name="one_unit_cost_per_date",
+                    ),
                 ),
                 migrations.AddConstraint(
-                    model_name='unitcost',
-                    constraint=models.CheckConstraint(condition=models.Q(('weekly_cost__gte', 0)), name='unit_cost_not_negative'),
+                    model_name="unitcost",
+                    constraint=models.CheckConstraint(
+                        condition=models.Q(("weekly_cost__gte", 0)), name="unit_cost_not_negative"
+                    ),
                 ),
             ],
             database_operations=[],
         ),
         # simple-history names the history table of the scenarios' actions after the app, with no setting
         # to keep the old name: rename that one table (its rows are kept).
-        migrations.AlterModelTable(name='historicalforecastscenario_actions', table=None),
+        migrations.AlterModelTable(name="historicalforecastscenario_actions", table=None),
         # Permissions and admin log entries follow the models to their new app.
         migrations.RunPython(content_types_to_forecast, content_types_to_placements),
     ]

@@ -55,7 +55,11 @@ def test_a_stored_run_scenario_and_unit_cost_survive_the_move():
     )
     UnitCost = old.get_model("placements", "UnitCost")
     UnitCost.objects.create(
-        la_id=la.pk, group="residential", provider="external", weekly_cost="4500.00", effective_from=date(2021, 4, 1)
+        la_id=la.pk,
+        group="residential",
+        provider="external",
+        weekly_cost="4500.00",
+        effective_from=date(2021, 4, 1),
     )
 
     new = _migrate(AFTER)
@@ -65,7 +69,10 @@ def test_a_stored_run_scenario_and_unit_cost_survive_the_move():
         moved_scenario = new.get_model("forecast", "ForecastScenario").objects.get(pk=scenario.pk)
         assert moved_run.scenario_id == moved_scenario.pk
         assert list(moved_scenario.actions.values_list("pk", flat=True)) == [action.pk]
-        assert new.get_model("forecast", "HistoricalForecastScenario").objects.filter(id=scenario.pk).count() == 1
+        assert (
+            new.get_model("forecast", "HistoricalForecastScenario").objects.filter(id=scenario.pk).count()
+            == 1
+        )
         cost = new.get_model("forecast", "UnitCost").objects.get(la_id=la.pk)
         assert str(cost.weekly_cost) == "4500.00" and cost.group == "residential"
         tables = connection.introspection.table_names()

@@ -1,6 +1,5 @@
 """The forecast's seeded unit costs and capacities quote the seed documents at the stated line."""
 
-
 import pytest
 
 from forecast.models import Capacity, UnitCost
@@ -28,7 +27,10 @@ def test_seed_is_labelled_and_repeatable(seeded_core):
     load_seed(synthetic=False)
     load_seed(synthetic=False)
     cost = UnitCost.objects.get(la__code="E10000020", group="residential", provider="external")
-    assert cost.source == "seed" and cost.source_label == "Published in Norfolk Sufficiency Strategy 2020–23, Alternative to Care"
+    assert (
+        cost.source == "seed"
+        and cost.source_label == "Published in Norfolk Sufficiency Strategy 2020–23, Alternative to Care"
+    )
     assert UnitCost.objects.filter(la__code="E10000020").count() == 2
     assert Capacity.objects.filter(la__code="E10000020").count() == 2
     assert not UnitCost.objects.placements_only().filter(group="other_service").exists()

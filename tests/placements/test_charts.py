@@ -133,7 +133,7 @@ def test_legend_sits_below_the_axis_and_the_figure_grows_with_it():
 
 
 def test_forecast_figures_put_their_legend_below_the_axis_title():
-    from forecast.tables import split_figure
+    from forecast.charts import split_figure
 
     results = {
         "dates": ["2025-03-31", "2026-03-31"],

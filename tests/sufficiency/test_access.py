@@ -182,3 +182,17 @@ def test_chosen_authority_named_default_or_403(make_user, authorities, rf):
         chosen_authority(request, "E10000012")  # outside the grants
     with pytest.raises(Http404):
         chosen_authority(request, "E99999999")
+
+
+def test_chosen_authority_among_those_with_data_else_the_usual_default(make_user, authorities, rf):
+    from sufficiency.access import chosen_authority
+    from sufficiency.models import LocalAuthority
+
+    request = rf.get("/")
+    request.user = make_user()
+    with_data = LocalAuthority.objects.filter(pk=authorities["demo"].pk)
+    assert chosen_authority(request, among=with_data) == authorities["demo"]  # not the setting's Norfolk
+    assert chosen_authority(request, among=LocalAuthority.objects.none()) == authorities["default"]
+    request = rf.get("/", {"la": "E10000029"})
+    request.user = make_user()
+    assert chosen_authority(request, among=with_data) == authorities["suffolk"]  # a named one wins

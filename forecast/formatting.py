@@ -1,0 +1,57 @@
+"""How the forecast pages show a stored result's figures: labels, number formats and the table shape.
+
+A table is {"id", "title", "columns": [(name, kind)], "rows": [[raw value, ...]], "cells": [[display, ...]]};
+the page shows `cells`, the CSV and XLSX downloads write `rows`. Kinds: text, count (children, whole on the page),
+whole, money (£, whole pounds), pct (one decimal), bool, signed. Optional keys: "note" (shown with the caption)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from placements.groups import GROUP_LABELS
+from sufficiency.templatetags.portal_format import count
+
+BAND_LABELS = {
+    "under_1": "Under 1",
+    "1_4": "1 to 4",
+    "5_9": "5 to 9",
+    "10_15": "10 to 15",
+    "16_plus": "16 and over",
+}
+PROVIDER_LABELS = {"in_house": "In-house", "external": "External"}
+UNIT_LABELS = {"beds": "beds", "bed_nights": "bed nights a year"}
+
+
+def group_label(group: str) -> str:
+    return GROUP_LABELS.get(group, "All placements" if group == "total" else group)
+
+
+def fmt(value: Any, kind: str) -> str:
+    if value is None or value == "":
+        return "–"
+    if kind in ("count", "whole"):  # children: whole on the page; the downloads keep the decimals
+        return count(value)
+    if kind == "money":
+        return f"£{value:,.0f}" if value >= 0 else f"−£{-value:,.0f}"
+    if kind == "pct":
+        return f"{value:.1f}%" if value >= 0 else f"−{-value:.1f}%"
+    if kind == "bool":
+        return "Yes" if value else "No"
+    if kind == "signed":
+        shown = f"{abs(value):,.0f}"
+        return "0" if shown == "0" else (f"+{shown}" if value > 0 else f"−{shown}")
+    return str(value)
+
+
+def make_table(table_id: str, title: str, columns: list[tuple[str, str]], rows: list[list]) -> dict:
+    cells = [[fmt(v, kind) for v, (_, kind) in zip(row, columns, strict=True)] for row in rows]
+    return {"id": table_id, "title": title, "columns": columns, "rows": rows, "cells": cells}
+
+
+def rounded(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def date_label(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%-d %b %Y")

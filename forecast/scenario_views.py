@@ -1,0 +1,165 @@
+"""Scenarios: list, create, compare with the baseline (asking for both runs), download and delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from forecast import compare_tables, cost_tables, sufficiency_tables
+from forecast.choices import (
+    can_delete_scenario,
+    can_edit_scenarios,
+    check_authority,
+    chosen_forecast_authority,
+    run_parameters,
+    visible,
+)
+from forecast.exports import csv_response, run_about, xlsx_response
+from forecast.forms import ScenarioForm
+from forecast.models import Capacity, ForecastRun, ForecastScenario
+from forecast.selectors import forecast_run_find
+from forecast.services import forecast_run_request
+
+
+@require_GET
+def scenario_list(request):
+    la = chosen_forecast_authority(request)
+    scenarios = (
+        ForecastScenario.objects.filter(la=la)
+        .select_related("owner")
+        .prefetch_related("actions")
+        .order_by("name")
+    )
+    return render(
+        request,
+        "forecast/scenario_list.html",
+        {
+            "la": la,
+            "authorities": visible(request.user),
+            "scenarios": scenarios,
+            "can_edit_scenarios": can_edit_scenarios(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scenario_create(request):
+    if not can_edit_scenarios(request.user):
+        raise PermissionDenied
+    initial = {"la": request.GET.get("la")} if request.GET.get("la") else {}
+    form = ScenarioForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            scenario = ForecastScenario(
+                la=data["la"],
+                name=data["name"].strip(),
+                description=data["description"],
+                owner=request.user,
+                adjustments=data["adjustments"],
+            )
+            scenario.full_clean()
+            scenario.save()
+            scenario.actions.set(data["actions"])
+        messages.success(request, f"Scenario '{scenario.name}' saved.")
+        return redirect("forecast:scenario", pk=scenario.pk)
+    return render(request, "forecast/scenario_form.html", {"form": form})
+
+
+def _scenario_for_user(request, pk: int) -> ForecastScenario:
+    scenario = get_object_or_404(ForecastScenario.objects.select_related("la", "owner"), pk=pk)
+    check_authority(request, scenario.la)
+    return scenario
+
+
+def _comparison(request, scenario: ForecastScenario, data) -> dict:
+    chosen = run_parameters(request, scenario.la, data)
+    baseline = run = None
+    if chosen["params"]:
+        baseline = forecast_run_find(**chosen["params"], include_failed=True)
+        run = forecast_run_find(**chosen["params"], scenario=scenario, include_failed=True)
+    ready = bool(baseline and run and baseline.status == run.status == ForecastRun.Status.SUCCEEDED)
+    out = {
+        "scenario": scenario,
+        "la": scenario.la,
+        "baseline": baseline,
+        "run": run,
+        "ready": ready,
+        **chosen,
+    }
+    if ready:
+        b, s = baseline.results, run.results
+        capacities = list(Capacity.objects.filter(la=scenario.la))
+        out["tables"] = [
+            compare_tables.compare_groups_table(b, s),
+            cost_tables.compare_costs_table(b, s),
+            sufficiency_tables.compare_sufficiency_table(b, s, capacities),
+        ]
+        out["figure"] = compare_tables.compare_figure(b, s, scenario.name)
+        out["descriptions"] = s["scenario"]["descriptions"]
+    return out
+
+
+@require_GET
+def scenario_detail(request, pk: int):
+    scenario = _scenario_for_user(request, pk)
+    context = _comparison(request, scenario, request.GET)
+    context["actions"] = scenario.actions.select_related("priority").order_by("pk")
+    context["can_delete"] = can_delete_scenario(request.user, scenario)
+    if not context.get("descriptions"):
+        from forecast.engine.scenarios import describe_spec
+
+        context["descriptions"] = [describe_spec(s) for s in scenario.adjustments]
+    return render(request, "forecast/scenario_compare.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def scenario_delete(request, pk: int):
+    """Its owner or a lead commissioner deletes a scenario (and its stored runs), after confirming."""
+    scenario = _scenario_for_user(request, pk)
+    if not can_delete_scenario(request.user, scenario):
+        raise PermissionDenied
+    if request.method == "POST":
+        la_code, name = scenario.la.code, scenario.name
+        scenario.delete()
+        messages.success(request, f"Scenario '{name}' deleted.")
+        return redirect(f"{reverse('forecast:scenarios')}?la={la_code}")
+    return render(request, "forecast/scenario_delete.html", {"scenario": scenario})
+
+
+@require_POST
+def scenario_run(request, pk: int):
+    scenario = _scenario_for_user(request, pk)
+    chosen = run_parameters(request, scenario.la, request.POST)
+    if chosen["params"] is None:
+        messages.error(request, "Choose a reference window that ends after it starts, and a horizon.")
+        return redirect("forecast:scenario", pk=scenario.pk)
+    forecast_run_request(**chosen["params"], user=request.user)
+    forecast_run_request(**chosen["params"], scenario=scenario, user=request.user)
+    url = reverse("forecast:scenario", args=[scenario.pk])
+    return redirect(f"{url}?{chosen['query']}#comparison")
+
+
+@require_GET
+def scenario_download(request, pk: int, fmt: str):
+    scenario = _scenario_for_user(request, pk)
+    context = _comparison(request, scenario, request.GET)
+    if not context["ready"]:
+        raise Http404("The comparison is not ready")
+    name = f"{scenario.la.code}-scenario-{scenario.pk}"
+    if fmt == "xlsx":
+        about = [
+            f"Scenario '{scenario.name}' compared with the baseline: {scenario.la}",
+            *run_about(context["run"])[1:],
+        ]
+        return xlsx_response(context["tables"], about, f"{name}.xlsx")
+    tables = {t["id"]: t for t in context["tables"]}
+    table = tables.get(request.GET.get("table", "compare_groups"))
+    if table is None:
+        raise Http404("No such table")
+    return csv_response(table, f"{name}-{table['id']}.csv")
