@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from forecast.choices import can_edit_costs, chosen_forecast_authority, visible
-from forecast.forms import CapacityForm, UnitCostForm
+from forecast.cost_forms import UnitCostForm
+from forecast.forms import CapacityForm
 from forecast.models import Capacity, UnitCost
 
 

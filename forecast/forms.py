@@ -1,11 +1,11 @@
-"""Forms of the forecast pages: choose a forecast, save a scenario, add a unit cost or a capacity."""
+"""Forms of the forecast pages: choose a forecast, save a scenario, add a capacity (unit costs: cost_forms)."""
 
 from __future__ import annotations
 
 from django import forms
 
 from forecast.engine.scenarios import scenario_from_spec
-from forecast.models import Capacity, ForecastScenario, UnitCost
+from forecast.models import Capacity, ForecastScenario
 from forecast.services import MAX_HORIZON
 from placements.groups import GROUP_CHOICES
 from sufficiency.forms import GovukFormMixin
@@ -17,7 +17,7 @@ HORIZONS = [
 NUMERIC = {"inputmode": "decimal", "class": "govuk-input--width-5"}
 
 
-def _las(user):
+def authorities_for(user):
     return LocalAuthority.objects.visible_to(user).order_by("is_synthetic", "name")
 
 
@@ -36,7 +36,7 @@ class ForecastChoiceForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["la"].queryset = _las(user)
+        self.fields["la"].queryset = authorities_for(user)
         choices = [(y, str(y)) for y in years or []]
         self.fields["ref_from"].choices = choices
         self.fields["ref_to"].choices = choices
@@ -133,7 +133,7 @@ class ScenarioForm(GovukFormMixin, forms.Form):
         from priorities.models import Action
 
         super().__init__(*args, **kwargs)
-        self.fields["la"].queryset = _las(user)
+        self.fields["la"].queryset = authorities_for(user)
         self.fields["actions"].queryset = Action.objects.active().select_related("priority")
 
     def clean(self):
@@ -179,48 +179,6 @@ class ScenarioForm(GovukFormMixin, forms.Form):
         return data
 
 
-class UnitCostForm(GovukFormMixin, forms.ModelForm):
-    effective_from = forms.DateField(
-        label="In force from",
-        help_text="For example 1/4/2024 or 2024-04-01. A later date supersedes the cost from that date.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={
-            "required": "Enter the date the cost is in force from",
-            "invalid": "Enter a real date",
-        },
-    )
-
-    class Meta:
-        model = UnitCost
-        fields = ["la", "group", "provider", "label", "weekly_cost", "effective_from", "note"]
-        widgets = {"weekly_cost": forms.TextInput(attrs=NUMERIC), "note": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {
-            "weekly_cost": {
-                "required": "Enter the weekly cost in pounds",
-                "invalid": "Enter the cost as a number",
-            },
-            "group": {"required": "Choose the placement group"},
-        }
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["la"].queryset = _las(user)
-        self.fields["la"].to_field_name = "code"
-        self.fields["la"].empty_label = "Choose an authority"
-        self.fields["la"].error_messages["required"] = "Choose the authority"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("group") and data["group"] != UnitCost.OTHER_SERVICE and not data.get("provider"):
-            self.add_error(
-                "provider", "Choose in-house or external: a placement group's cost needs a provider"
-            )
-        if data.get("weekly_cost") is not None and data["weekly_cost"] < 0:
-            self.add_error("weekly_cost", "The weekly cost cannot be negative")
-        return data
-
-
 class CapacityForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Capacity
@@ -240,7 +198,7 @@ class CapacityForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["la"].queryset = _las(user)
+        self.fields["la"].queryset = authorities_for(user)
         self.fields["la"].to_field_name = "code"
         self.fields["la"].empty_label = "Choose an authority"
         self.fields["la"].error_messages["required"] = "Choose the authority"

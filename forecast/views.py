@@ -29,7 +29,8 @@ from forecast.services import forecast_run_request
 
 
 def _blocks(run: ForecastRun, capacities) -> list[dict]:
-    """Chart + table blocks of a succeeded run, in page order."""
+    """Chart + table blocks of a succeeded run, in page order. A table dict may carry its own "question" (the
+    words above it) and "figure", which win over the defaults here."""
     r = run.results
     tables = {t["id"]: t for t in ft.run_tables(r, capacities)}
     blocks = [
@@ -74,6 +75,8 @@ def _blocks(run: ForecastRun, capacities) -> list[dict]:
     )
     for b in blocks:
         b["id"] = b["table"]["id"]
+        b["question"] = b["table"].get("question", b["question"])  # a table may say what it answers
+        b["figure"] = b["table"].get("figure", b["figure"])
         if b["id"] in ("total", "by_group", "by_band"):
             b["table"] = ft.yearly_view(b["table"], r)
         b["figure_id"] = f"figure-{b['id']}"
