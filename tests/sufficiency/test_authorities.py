@@ -93,3 +93,25 @@ def test_choosers_list_authorities_with_figures_or_granted_first(seeded_core, ma
     superuser = make_user(las=["E06000063"], is_superuser=True)  # sees every authority, its grant first
     codes = list(LocalAuthority.objects.for_choosers(superuser).values_list("code", flat=True))
     assert codes[:2] == ["E06000063", "E10000029"]  # Cumberland (granted), Suffolk (figures held)
+
+
+REPLACED_IN_2023 = {
+    "E10000006": {"E06000063", "E06000064"},  # Cumbria: Cumberland, Westmorland and Furness
+    "E10000023": {"E06000065"},  # North Yorkshire (county) to North Yorkshire (unitary)
+    "E10000027": {"E06000066"},  # Somerset (county) to Somerset (unitary)
+}
+
+
+def test_the_authorities_are_the_ons_lookup_with_the_2023_changes():
+    """The fixture agrees, code for code and name for name, with the ONS lookup it was transcribed from
+    (as redistributed on PyPI), apart from the three counties replaced by unitary authorities in 2023."""
+    import qlacref_authorities
+
+    ons = {
+        r["UTLA21CD"]: r["UTLA21NM"] for r in qlacref_authorities.records if r["UTLA21CD"].startswith("E")
+    }
+    held = dict(LocalAuthority.objects.las().filter(is_synthetic=False).values_list("code", "name"))
+    kept = {code: name for code, name in ons.items() if code not in REPLACED_IN_2023}
+    assert {code: held.get(code) for code in kept} == kept
+    successors = set().union(*REPLACED_IN_2023.values())
+    assert set(held) == set(kept) | successors
