@@ -182,9 +182,22 @@ class ScenarioForm(GovukFormMixin, forms.Form):
 class CapacityForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Capacity
-        fields = ["la", "name", "group", "provider", "value", "unit", "effective_year", "note"]
+        fields = [
+            "la",
+            "name",
+            "group",
+            "provider",
+            "value",
+            "unit",
+            "effective_year",
+            "at_risk_percent",
+            "note",
+        ]
         widgets = {
             "value": forms.TextInput(attrs=NUMERIC),
+            "at_risk_percent": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+            ),
             "effective_year": forms.TextInput(
                 attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
             ),
@@ -194,6 +207,12 @@ class CapacityForm(GovukFormMixin, forms.ModelForm):
             "name": {"required": "Enter a name, for example In-house residential beds"},
             "value": {"required": "Enter the capacity", "invalid": "Enter the capacity as a number"},
             "effective_year": {"required": "Enter the year, for example 2024", "invalid": "Enter a year"},
+            "at_risk_percent": {
+                "required": "Enter the share full from which the capacity is at risk, for example 90",
+                "invalid": "Enter the share as a whole number, for example 90",
+                "min_value": "The share must be 1 or more",
+                "max_value": "The share must be 100 or less",
+            },
         }
 
     def __init__(self, *args, user=None, **kwargs):

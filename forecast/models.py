@@ -5,6 +5,7 @@ the models was a change of state only (migration 0001 of this app).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -106,6 +107,13 @@ class Capacity(SourcedFigure, models.Model):
     effective_year = models.PositiveSmallIntegerField(
         help_text="The year ending 31 March from which the figure holds, for example 2021."
     )
+    at_risk_percent = models.PositiveSmallIntegerField(
+        "at risk from (per cent full)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="The capacity is judged at risk when projected demand fills this share of it or more, "
+        "for example 90.",
+    )
     source = models.CharField(max_length=10, choices=FigureSource.choices, default=FigureSource.ENTERED)
     source_document = models.CharField(max_length=120, blank=True)
     source_line = models.PositiveIntegerField(null=True, blank=True)
@@ -121,6 +129,10 @@ class Capacity(SourcedFigure, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["la", "name", "effective_year"], name="one_capacity_per_year"),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="capacity_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(at_risk_percent__gte=1, at_risk_percent__lte=100),
+                name="capacity_at_risk_percent_1_to_100",
+            ),
         ]
         ordering = ["la", "name", "effective_year"]
         verbose_name_plural = "capacities"
