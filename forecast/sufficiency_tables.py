@@ -1,4 +1,8 @@
-"""Projected demand against the capacities held, for a run and for a scenario beside its baseline."""
+"""Projected demand against the capacities held, for a run and for a scenario beside its baseline.
+
+Each capacity and projection year gets an occupancy (projected demand / capacity) and a judgement: "Shortfall"
+when demand exceeds the capacity, "At risk" when the occupancy reaches the capacity's at-risk level (90% full
+unless a data admin set another), else "Room"."""
 
 from __future__ import annotations
 
@@ -7,6 +11,30 @@ from datetime import date
 from typing import Any
 
 from forecast.formatting import UNIT_LABELS, date_label, make_table, rounded
+
+DEFAULT_AT_RISK_PERCENT = 90
+LEVELS = ("room", "at_risk", "shortfall")  # in order of concern
+
+
+def occupancy_level(demand: float | None, capacity: float | None, at_risk_percent: float) -> str | None:
+    """ "room", "at_risk" or "shortfall" (None when either figure is missing)."""
+    if demand is None or capacity is None:
+        return None
+    if demand > capacity:
+        return "shortfall"
+    if capacity == 0 or demand * 100 >= capacity * at_risk_percent:
+        return "at_risk"  # a capacity of nothing has no room, even with no demand
+    return "room"
+
+
+def judgement(level: str | None, at_risk_percent: float) -> str | None:
+    if level is None:
+        return None
+    return {
+        "room": "Room",
+        "at_risk": f"At risk (≥{at_risk_percent:g}% full)",
+        "shortfall": "Shortfall",
+    }[level]
 
 
 def sufficiency_rows(results: dict, capacities: Iterable[Any]) -> list[dict]:
@@ -40,6 +68,8 @@ def sufficiency_rows(results: dict, capacities: Iterable[Any]) -> list[dict]:
             else:
                 all_demand = y["bed_nights"] * 12 / y["months"] if y["months"] else None
             value = float(cap.value) if cap else None
+            at_risk = float(getattr(cap, "at_risk_percent", None) or DEFAULT_AT_RISK_PERCENT)
+            level = occupancy_level(demand, value, at_risk)
             out.append(
                 {
                     "name": name,
@@ -53,21 +83,30 @@ def sufficiency_rows(results: dict, capacities: Iterable[Any]) -> list[dict]:
                     "demand": demand,
                     "demand_all": all_demand,
                     "balance": None if value is None or demand is None else value - demand,
+                    "occupancy": None if not value or demand is None else 100 * demand / value,
+                    "at_risk_percent": at_risk,
+                    "level": level,
+                    "judgement": judgement(level, at_risk),
                 }
             )
     return out
+
+
+def _year(s: dict) -> str:
+    return f"Year {s['year']} (to {date_label(s['year_end'])})" + ("" if s["months"] == 12 else " part")
 
 
 def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
     rows = [
         [
             s["name"],
-            f"Year {s['year']} (to {date_label(s['year_end'])})" + ("" if s["months"] == 12 else " part"),
-            UNIT_LABELS[s["unit"]],
+            _year(s),
             s["capacity"],
+            UNIT_LABELS[s["unit"]],
             rounded(s["demand"]),
+            rounded(s["occupancy"]),
             rounded(s["balance"]),
-            None if s["balance"] is None else ("Surplus" if s["balance"] >= 0 else "Shortfall"),
+            s["judgement"],
             rounded(s["demand_all"]),
         ]
         for s in sufficiency_rows(results, capacities)
@@ -78,10 +117,11 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
         [
             ("Capacity", "text"),
             ("Projection year", "text"),
-            ("Unit", "text"),
             ("Capacity held", "whole"),
+            ("Unit", "text"),
             ("Projected demand (the capacity's provider)", "count"),
-            ("Surplus (+) or shortfall (−)", "signed"),
+            ("Occupancy (demand ÷ capacity)", "pct"),
+            ("Room (+) or shortfall (−)", "signed"),
             ("Judgement", "text"),
             ("Projected demand, all providers", "count"),
         ],
@@ -92,23 +132,22 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
 def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterable[Any]) -> dict:
     """Demand against each capacity per projection year, baseline beside scenario."""
     capacities = list(capacities)
-    b_rows = sufficiency_rows(baseline, capacities)
     s_rows = {(r["name"], r["year"]): r for r in sufficiency_rows(scenario, capacities)}
     rows = []
-    for b in b_rows:
+    for b in sufficiency_rows(baseline, capacities):
         s = s_rows.get((b["name"], b["year"]), {})
-        balance = s.get("balance")
         rows.append(
             [
                 b["name"],
-                f"Year {b['year']} (to {date_label(b['year_end'])})" + ("" if b["months"] == 12 else " part"),
-                UNIT_LABELS[b["unit"]],
+                _year(b),
                 b["capacity"],
+                UNIT_LABELS[b["unit"]],
                 rounded(b["demand"]),
+                rounded(b["occupancy"]),
+                b["judgement"],
                 rounded(s.get("demand")),
-                rounded(b["balance"]),
-                rounded(balance),
-                None if balance is None else ("Surplus" if balance >= 0 else "Shortfall"),
+                rounded(s.get("occupancy")),
+                s.get("judgement"),
             ]
         )
     return make_table(
@@ -117,13 +156,41 @@ def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterab
         [
             ("Capacity", "text"),
             ("Projection year", "text"),
-            ("Unit", "text"),
             ("Capacity held", "whole"),
+            ("Unit", "text"),
             ("Baseline demand", "count"),
+            ("Baseline occupancy", "pct"),
+            ("Baseline judgement", "text"),
             ("Scenario demand", "count"),
-            ("Baseline surplus (+) or shortfall (−)", "signed"),
-            ("Scenario surplus (+) or shortfall (−)", "signed"),
+            ("Scenario occupancy", "pct"),
             ("Scenario judgement", "text"),
         ],
         rows,
     )
+
+
+def capacity_warnings(baseline: dict, scenario: dict, capacities: Iterable[Any]) -> list[str]:
+    """Sentences for the comparison's headline: each capacity the scenario takes over its at-risk level or
+    into shortfall (where the baseline, in the same year, stays at a lower level), at the first such year.
+    "In-house residential beds: 23 of 20 beds needed by year 2 (to 31 March 2023), a shortfall (baseline 18,
+    90% full)"."""
+    capacities = list(capacities)
+    b_rows = {(r["name"], r["year"]): r for r in sufficiency_rows(baseline, capacities)}
+    out, done = [], set()
+    for s in sufficiency_rows(scenario, capacities):
+        b = b_rows.get((s["name"], s["year"]))
+        if s["name"] in done or b is None or s["level"] not in ("at_risk", "shortfall"):
+            continue
+        if LEVELS.index(s["level"]) <= LEVELS.index(b["level"] or "room"):
+            continue
+        done.add(s["name"])
+        unit = UNIT_LABELS[s["unit"]]
+        what = "a shortfall" if s["level"] == "shortfall" else f"at risk ({s['occupancy']:.0f}% full)"
+        base = f"baseline {round(b['demand']):,}" + (
+            f", {b['occupancy']:.0f}% full" if b["occupancy"] is not None else ""
+        )
+        out.append(
+            f"{s['name']}: {round(s['demand']):,} of {s['capacity']:,.0f} {unit} needed in year {s['year']} "
+            f"(to {date_label(s['year_end'])}), {what} ({base})"
+        )
+    return out

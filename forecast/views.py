@@ -70,7 +70,8 @@ def _blocks(run: ForecastRun, capacities) -> list[dict]:
         {
             "table": tables["sufficiency"],
             "figure": None,
-            "question": "Is there enough capacity? Projected demand against the capacity figures held.",
+            "question": "Is there enough capacity? Occupancy is projected demand over the capacity held: "
+            "at risk from 90% full (or the level set with the capacity), a shortfall above 100%.",
         }
     )
     for b in blocks:
