@@ -50,7 +50,7 @@ def band_traces(name: str, dates: list[str], s: dict, colour: str, legend: bool 
             "line": {"color": colour, "dash": "dash", "width": 3},
             "name": f"{name}: projected",
             "legendgroup": name,
-            "hovertemplate": "%{y:.1f}<extra>" + name + " projected</extra>",
+            "hovertemplate": "%{y:,.0f}<extra>" + name + " projected</extra>",
         },
     ]
 

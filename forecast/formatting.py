@@ -2,7 +2,8 @@
 
 A table is {"id", "title", "columns": [(name, kind)], "rows": [[raw value, ...]], "cells": [[display, ...]]};
 the page shows `cells`, the CSV and XLSX downloads write `rows`. Kinds: text, count (children, whole on the page),
-whole, money (£, whole pounds), pct (one decimal), bool, signed. Optional keys: "note" (shown with the caption)."""
+whole, money (£, whole pounds), pct (one decimal), bool, signed (whole, with + or −), date (an ISO date kept in
+the downloads, "31 March 2027" on the page). Optional keys: "note" (shown with the caption)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,18 @@ BAND_LABELS = {
 }
 PROVIDER_LABELS = {"in_house": "In-house", "external": "External"}
 UNIT_LABELS = {"beds": "beds", "bed_nights": "bed nights a year"}
+# Where the children of a group are, as a sentence says it: "23 fewer children in residential care".
+GROUP_PHRASES = {
+    "fostered_relative_friend": "fostered by relatives or friends",
+    "fostered_in_house": "in in-house fostering",
+    "fostered_agency": "in agency fostering",
+    "adoption": "placed for adoption",
+    "with_parents": "placed with parents",
+    "residential": "in residential care",
+    "semi_independent": "in semi-independent or supported living",
+    "other": "in other placements",
+    "total": "looked after in all",
+}
 
 
 def group_label(group: str) -> str:
@@ -38,6 +51,8 @@ def fmt(value: Any, kind: str) -> str:
         return f"{value:.1f}%" if value >= 0 else f"−{-value:.1f}%"
     if kind == "bool":
         return "Yes" if value else "No"
+    if kind == "date":
+        return date_label(value)
     if kind == "signed":
         shown = f"{abs(value):,.0f}"
         return "0" if shown == "0" else (f"+{shown}" if value > 0 else f"−{shown}")
@@ -54,4 +69,12 @@ def rounded(x: float | None, digits: int = 1) -> float | None:
 
 
 def date_label(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%-d %b %Y")
+    """An ISO date as people read it: "2027-03-31" → "31 March 2027"."""
+    return date.fromisoformat(iso).strftime("%-d %B %Y")
+
+
+def children_change(n: int, group: str, *, first: bool = True) -> str:
+    """A whole change in children as words: "23 fewer children in residential care", or without the noun
+    after the first item of a list ("21 more in in-house fostering")."""
+    noun = ("child" if abs(n) == 1 else "children") + " " if first else ""
+    return f"{abs(n):,} {'more' if n > 0 else 'fewer'} {noun}{GROUP_PHRASES.get(group, group)}"

@@ -77,6 +77,50 @@ def _scenario_for_user(request, pk: int) -> ForecastScenario:
     return scenario
 
 
+def _comparison_figures(scenario: ForecastScenario, b: dict, s: dict, query: str) -> dict:
+    """The headline, the two charts (difference by group, and the two totals) with their tables, the other
+    tables, and every table for the downloads."""
+    capacities = list(Capacity.objects.filter(la=scenario.la))
+    difference = compare_tables.difference_table(b, s)
+    total = compare_tables.compare_total_table(b, s)
+    tables = [
+        compare_tables.compare_groups_table(b, s),
+        cost_tables.compare_costs_table(b, s),
+        sufficiency_tables.compare_sufficiency_table(b, s, capacities),
+    ]
+    charts = [
+        {
+            "id": "compare_difference",
+            "table": difference,
+            "figure": compare_tables.difference_figure(b, s),
+            "question": "How many more (+) or fewer (−) children in each placement group than the baseline, "
+            "at each year end. Groups that do not change by half a child are left out of the chart.",
+        },
+        {
+            "id": "compare_total",
+            "table": compare_tables.year_ends_view(total, b),
+            "figure": compare_tables.compare_figure(b, s, scenario.name),
+            "question": "All children looked after, each projection with its 95% band. The axis does not "
+            "start at 0, so that the gap between the two lines shows.",
+        },
+    ]
+    url = reverse("forecast:scenario_download", args=[scenario.pk, "csv"])
+    for block in charts:
+        block["figure_id"] = f"figure-{block['id']}"
+        block["csv_url"] = f"{url}?{query}&table={block['id']}"
+    return {
+        "headline": compare_tables.children_headline(b, s),
+        "capacities": capacities,
+        "capacity_warnings": sufficiency_tables.capacity_warnings(b, s, capacities),
+        "charts": charts,
+        "tables": [difference, total, *tables],
+        "table_blocks": [
+            {"id": t["id"], "table": t, "csv_url": f"{url}?{query}&table={t['id']}"} for t in tables
+        ],
+        "descriptions": s["scenario"]["descriptions"],
+    }
+
+
 def _comparison(request, scenario: ForecastScenario, data) -> dict:
     chosen = run_parameters(request, scenario.la, data)
     baseline = run = None
@@ -93,15 +137,7 @@ def _comparison(request, scenario: ForecastScenario, data) -> dict:
         **chosen,
     }
     if ready:
-        b, s = baseline.results, run.results
-        capacities = list(Capacity.objects.filter(la=scenario.la))
-        out["tables"] = [
-            compare_tables.compare_groups_table(b, s),
-            cost_tables.compare_costs_table(b, s),
-            sufficiency_tables.compare_sufficiency_table(b, s, capacities),
-        ]
-        out["figure"] = compare_tables.compare_figure(b, s, scenario.name)
-        out["descriptions"] = s["scenario"]["descriptions"]
+        out.update(_comparison_figures(scenario, baseline.results, run.results, chosen["query"]))
     return out
 
 

@@ -43,7 +43,7 @@ def total_table(results: dict) -> dict:
         "total",
         "Children looked after: actual and projected",
         [
-            ("Date", "text"),
+            ("Date", "date"),
             ("Actual", "whole"),
             ("Projected", "count"),
             ("Lower 95%", "count"),
@@ -58,7 +58,7 @@ def group_table(results: dict) -> dict:
         "by_group",
         "Children looked after by placement group: actual and projected",
         [
-            ("Date", "text"),
+            ("Date", "date"),
             ("Placement group", "text"),
             ("Actual", "whole"),
             ("Projected", "count"),
@@ -74,7 +74,7 @@ def band_table(results: dict) -> dict:
         "by_band",
         "Children looked after by age band: actual and projected",
         [
-            ("Date", "text"),
+            ("Date", "date"),
             ("Age band", "text"),
             ("Actual", "whole"),
             ("Projected", "count"),

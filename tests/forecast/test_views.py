@@ -43,7 +43,8 @@ def test_forecast_page_shows_the_stored_run(manager_client, baseline, django_ass
     html = response.content.decode()
     assert "Show as table" in html and "Download every table (XLSX)" in html
     suff = next(b for b in response.context["blocks"] if b["id"] == "sufficiency")["table"]
-    assert suff["rows"][0][0] == "In-house residential beds" and suff["rows"][0][3] == 20.0
+    assert suff["rows"][0][0] == "In-house residential beds" and suff["rows"][0][2] == 20.0
+    assert suff["rows"][0][7] in ("Room", "At risk (≥90% full)", "Shortfall")
 
 
 def test_page_query_count_does_not_grow_with_episodes(manager_client, baseline):
@@ -147,15 +148,24 @@ def test_create_scenario_and_compare(make_user, demo_la, baseline, django_captur
     page = client.get(f"/forecast/scenarios/{scenario.pk}/", PARAMS)
     assert page.context["ready"]
     assert page.context["baseline"] == baseline
-    groups = page.context["tables"][0]
-    last_total = [r for r in groups["rows"] if r[1] == "All placements"][-1]
-    assert last_total[3] < last_total[2]  # fewer entries: fewer children than the baseline
-    assert [t["id"] for t in page.context["tables"]] == [
+    tables = {t["id"]: t for t in page.context["tables"]}
+    assert list(tables) == [
+        "compare_difference",
+        "compare_total",
         "compare_groups",
         "compare_costs",
         "compare_sufficiency",
     ]
-    costs = page.context["tables"][1]
+    last_total = [r for r in tables["compare_groups"]["rows"] if r[1] == "All placements"][-1]
+    assert last_total[3] < last_total[2]  # fewer entries: fewer children than the baseline
+    headline = page.context["headline"]
+    assert headline["date_label"] == "31 March 2023" and headline["changes"][-1][0] == "total"
+    html = page.content.decode()
+    assert f"<strong>By 31 March 2023:</strong> {headline['text']}." in html
+    assert "fewer looked after in all" in headline["text"]
+    assert [c["id"] for c in page.context["charts"]] == ["compare_difference", "compare_total"]
+    assert 'id="figure-compare_difference"' in html and 'id="figure-compare_total"' in html
+    costs = tables["compare_costs"]
     assert any(r[1] == "All costed placements" for r in costs["rows"])
     download = client.get(
         f"/forecast/scenarios/{scenario.pk}/comparison.csv", {**PARAMS, "table": "compare_costs"}
@@ -163,6 +173,14 @@ def test_create_scenario_and_compare(make_user, demo_la, baseline, django_captur
     assert download.content.decode().startswith(
         "Projection year,Placement group,Baseline,Scenario,Difference"
     )
+    difference = client.get(
+        f"/forecast/scenarios/{scenario.pk}/comparison.csv", {**PARAMS, "table": "compare_difference"}
+    )
+    assert difference.content.decode().startswith("Placement group,31 March 2022,31 March 2023")
+    total = client.get(
+        f"/forecast/scenarios/{scenario.pk}/comparison.csv", {**PARAMS, "table": "compare_total"}
+    )
+    assert len(total.content.decode().splitlines()) == 1 + 25  # every month in the CSV
     xlsx = client.get(f"/forecast/scenarios/{scenario.pk}/comparison.xlsx", PARAMS)
     assert xlsx.content[:2] == b"PK"
 
@@ -209,9 +227,25 @@ def test_data_admin_adds_unit_cost_and_capacity(make_user, demo_la):
             "value": "300",
             "unit": "beds",
             "effective_year": "2024",
+            "at_risk_percent": "101",
+        },
+    )
+    assert response.context["form"].errors["at_risk_percent"] == ["The share must be 100 or less"]
+    response = client.post(
+        "/forecast/costs/capacities/new/",
+        {
+            "la": demo_la.code,
+            "name": "Fostering households",
+            "group": "fostered_in_house",
+            "provider": "in_house",
+            "value": "300",
+            "unit": "beds",
+            "effective_year": "2024",
+            "at_risk_percent": "95",
         },
     )
     assert response.status_code == 302
+    assert Capacity.objects.get(name="Fostering households").at_risk_percent == 95
     page = client.get("/forecast/costs/", {"la": demo_la.code})
     assert "Fostering households" in page.content.decode()
     manager = Client()
@@ -276,3 +310,46 @@ def test_only_the_owner_or_a_lead_commissioner_deletes_a_scenario(make_user, dem
     again = ForecastScenario.objects.create(la=demo_la, name="Lead deletes", owner=owner, adjustments=[])
     client.force_login(make_user(LEAD_COMMISSIONER))
     assert client.post(f"/forecast/scenarios/{again.pk}/delete/").status_code == 302
+
+
+def test_comparison_headline_warns_when_the_scenario_fills_a_capacity(
+    make_user, demo_la, baseline, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    scenario = ForecastScenario.objects.create(
+        la=demo_la,
+        name="Residential to in-house fostering",
+        adjustments=[
+            {
+                "kind": "residential_to_fostering",
+                "fraction": 0.5,
+                "source": "residential",
+                "target": "fostered_in_house",
+            }
+        ],
+    )
+    fostering = [y["in_house"] for y in baseline.results["yearly"] if y["group"] == "fostered_in_house"]
+    # in-house fostering beds the baseline fills to 89% at most: room, every year
+    Capacity.objects.create(
+        la=demo_la,
+        name="Fostering beds",
+        group="fostered_in_house",
+        value=round(max(fostering) / 0.89, 2),
+        unit="beds",
+        effective_year=2020,
+    )
+    client = Client()
+    client.force_login(make_user(MANAGER))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/forecast/scenarios/{scenario.pk}/run/", PARAMS)
+    page = client.get(f"/forecast/scenarios/{scenario.pk}/", PARAMS)
+    assert page.context["ready"]
+    changes = dict(page.context["headline"]["changes"])
+    assert changes["residential"] < 0 < changes["fostered_in_house"]
+    html = page.content.decode()
+    assert "in residential care" in html and "in in-house fostering" in html
+    warnings = page.context["capacity_warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith("Fostering beds: ")
+    assert "beds needed in year 1" in warnings[0] or "beds needed in year 2" in warnings[0]
+    assert "Capacity: the scenario takes a capacity beyond its at-risk level or into shortfall." in html
