@@ -1,16 +1,36 @@
-"""Projected costs of a stored run: per year, group and provider; the groups with no unit cost; the cost
-chart; and the cost comparison of a scenario with the baseline."""
+"""Projected costs of a stored run: per year, group and provider; how much of the projection they cover
+(the share of projected placement-weeks with a unit cost held) and what has no cost; the cost chart; the
+cost comparison of a scenario with the baseline, and its saving, refused when the scenario moves children
+to or from placements with no unit cost held."""
 
 from __future__ import annotations
+
+from django.utils.html import format_html
 
 from forecast.charts import chart_layout, with_legend_below
 from forecast.formatting import PROVIDER_LABELS, date_label, group_label, make_table, rounded
 from placements.charts import PALETTE
 
+MIN_CHILDREN = 0.05  # an average below this is an empty group or provider, not a missing cost
+# Groups whose provider is fixed by the group's own rule: their label needs no "(in-house)".
+FIXED_PROVIDER = {
+    "fostered_relative_friend": "in_house",
+    "fostered_in_house": "in_house",
+    "fostered_agency": "external",
+}
+
+
+def pair_label(group: str, provider: str) -> str:
+    """A group and provider as people read them: "Placed for adoption (in-house)"."""
+    if FIXED_PROVIDER.get(group) == provider:
+        return group_label(group)
+    return f"{group_label(group)} ({PROVIDER_LABELS[provider].lower()})"
+
 
 def cost_rows(results: dict) -> list[dict]:
-    """Per projection year x group x provider: children (mean of month ends), unit cost in force at the
-    year's end, weekly cost (mean) and the year's cost (sum of monthly placement-weeks x unit cost)."""
+    """Per projection year x group x provider: children (mean of month ends), placement-weeks (sum), unit
+    cost in force at the year's end, weekly cost (mean) and the year's cost (sum of monthly placement-weeks
+    x unit cost; None when any month of the year has no unit cost)."""
     cols = results["costs"]["columns"]
     idx = {c: i for i, c in enumerate(cols)}
     acc: dict[tuple, dict] = {}
@@ -18,11 +38,21 @@ def cost_rows(results: dict) -> list[dict]:
         year = (row[idx["month"]] - 1) // 12 + 1
         key = (year, row[idx["group"]], row[idx["provider"]])
         a = acc.setdefault(
-            key, {"year": year, "end": row[idx["date"]], "n": 0, "children": 0.0, "weekly": 0.0, "cost": 0.0}
+            key,
+            {
+                "year": year,
+                "end": row[idx["date"]],
+                "n": 0,
+                "children": 0.0,
+                "weeks": 0.0,
+                "weekly": 0.0,
+                "cost": 0.0,
+            },
         )
         a["n"] += 1
         a["end"] = row[idx["date"]]
         a["children"] += row[idx["children"]] or 0.0
+        a["weeks"] += row[idx["placement_weeks"]] or 0.0
         a["unit"] = row[idx["unit_cost"]]
         if row[idx["cost"]] is None:
             a["cost"] = None
@@ -40,6 +70,7 @@ def cost_rows(results: dict) -> list[dict]:
                 "group": group,
                 "provider": provider,
                 "children": a["children"] / a["n"],
+                "placement_weeks": a["weeks"],
                 "unit_cost": a["unit"] if costed else None,
                 "weekly_cost": a["weekly"] / a["n"] if costed else None,
                 "cost": a["cost"],
@@ -48,49 +79,270 @@ def cost_rows(results: dict) -> list[dict]:
     return out
 
 
+def coverage(results: dict, year: int | None = None) -> dict:
+    """How much of the projection the costs cover (of one projection year, or all): {"share" (costed
+    placement-weeks / all projected placement-weeks; None when none are projected), "costed_weeks",
+    "weeks", "missing": [(group, provider)] with children projected but no unit cost, "labels" (the same
+    as people read them), "text" ("Costs cover 14% of projected placement-weeks")}."""
+    weeks = costed = 0.0
+    missing: set[tuple[str, str]] = set()
+    for c in cost_rows(results):
+        if year is not None and c["year"] != year:
+            continue
+        weeks += c["placement_weeks"]
+        if c["cost"] is not None:
+            costed += c["placement_weeks"]
+        elif c["children"] >= MIN_CHILDREN:
+            missing.add((c["group"], c["provider"]))
+    share = costed / weeks if weeks > 0 else None
+    order = {g: i for i, g in enumerate(results["groups"])}
+    pairs = sorted(missing, key=lambda p: (order.get(p[0], 99), p[1] != "in_house"))
+    return {
+        "share": share,
+        "costed_weeks": costed,
+        "weeks": weeks,
+        "missing": pairs,
+        "labels": [pair_label(*p) for p in pairs],
+        "text": coverage_text(share),
+    }
+
+
+def share_label(share: float | None) -> str:
+    """A share as a whole per cent, never rounded to 0% or 100% when it is neither."""
+    if share is None:
+        return "–"
+    pct = share * 100
+    if 0 < pct < 1:
+        return "less than 1%"
+    if 99 < pct < 100:
+        return "more than 99%"
+    return f"{pct:.0f}%"
+
+
+def coverage_text(share: float | None) -> str:
+    if share is None:
+        return "No placements are projected, so there is nothing to cost"
+    if share >= 1:
+        return "Costs cover all projected placement-weeks"
+    if share <= 0:
+        return "No unit cost is held for any projected placement, so nothing is costed"
+    return f"Costs cover {share_label(share)} of projected placement-weeks"
+
+
+def missing_text(labels: list[str]) -> str:
+    return f"No unit cost held for: {'; '.join(labels)}." if labels else ""
+
+
+def cost_question(results: dict, unit_cost_url: str | None = None) -> str:
+    """The words above the cost chart and table: what they show, their coverage, what has no cost (with a
+    link to the unit-cost page when its URL is given)."""
+    cov = coverage(results)
+    words = (
+        f"What will the placements cost? Placement-weeks times the weekly unit cost in force. {cov['text']}."
+    )
+    if not cov["missing"]:
+        return words
+    words = f"{words} {missing_text(cov['labels'])} The totals leave these out: they are not the whole spend."
+    if unit_cost_url:
+        return format_html(
+            '{} <a class="govuk-link" href="{}">Enter the missing unit costs</a> (data admins).',
+            words,
+            unit_cost_url,
+        )
+    return words
+
+
 def cost_table(results: dict) -> dict:
-    rows = [
-        [
-            f"Year {c['year']} (to {date_label(c['end'])})",
-            group_label(c["group"]),
-            PROVIDER_LABELS[c["provider"]],
-            rounded(c["children"]),
-            rounded(c["unit_cost"], 2),
-            rounded(c["weekly_cost"], 0),
-            rounded(c["cost"], 0),
-        ]
-        for c in cost_rows(results)
-        if c["children"] >= 0.05 or c["cost"]
-    ]
-    return make_table(
+    """Every year x group x provider, and each year's total of the costed placements with its coverage."""
+    rows = []
+    by_year: dict[int, list[dict]] = {}
+    for c in cost_rows(results):
+        by_year.setdefault(c["year"], []).append(c)
+    for year, items in by_year.items():
+        label = f"Year {year} (to {date_label(items[0]['end'])})"
+        for c in items:
+            if c["children"] >= MIN_CHILDREN or c["cost"]:
+                rows.append(
+                    [
+                        label,
+                        pair_label(c["group"], c["provider"]),
+                        rounded(c["children"]),
+                        rounded(c["unit_cost"], 2),
+                        rounded(c["weekly_cost"], 0),
+                        rounded(c["cost"], 0),
+                        "" if c["cost"] is not None or c["children"] < MIN_CHILDREN else "No unit cost held",
+                    ]
+                )
+        costed = [c for c in items if c["cost"] is not None]
+        share = coverage(results, year)["share"]
+        rows.append(
+            [
+                label,
+                "All placements with a unit cost held",
+                rounded(sum(c["children"] for c in costed)),
+                None,
+                rounded(sum(c["weekly_cost"] for c in costed), 0),
+                rounded(sum(c["cost"] for c in costed), 0),
+                f"{share_label(share)} of the year's placement-weeks",
+            ]
+        )
+    table = make_table(
         "costs",
-        "Projected cost by placement group and provider",
+        "Projected cost of the placements with a unit cost held",
         [
             ("Projection year", "text"),
-            ("Placement group", "text"),
-            ("Provider", "text"),
+            ("Placement group and provider", "text"),
             ("Average children", "count"),
             ("Weekly unit cost", "money"),
             ("Average weekly cost", "money"),
             ("Cost in the year", "money"),
+            ("Costed", "text"),
         ],
         rows,
     )
+    cov = coverage(results)
+    table["question"] = cost_question(results)
+    table["note"] = f"{cov['text']}. {missing_text(cov['labels'])}".strip()
+    table["figure"] = cost_figure(results) if cov["costed_weeks"] > 0 else None
+    return table
 
 
 def uncosted_groups(results: dict) -> list[str]:
     """Placement groups (and providers) with projected children but no unit cost held."""
-    missing = []
+    return coverage(results)["labels"]
+
+
+def _moves(scenario: dict) -> tuple[list[str], set[str]]:
+    """What the scenario's adjustments move children between: sentences, and the groups concerned (a
+    share target moves children between the providers of its group)."""
+    specs = (scenario.get("scenario") or {}).get("adjustments") or []
+    words, groups = [], set()
+    for spec in specs:
+        kind = spec.get("kind")
+        if kind == "residential_to_fostering":
+            source = spec.get("source", "residential")
+            target = spec.get("target", "fostered_in_house")
+            groups |= {source, target}
+            words.append(f"from {group_label(source).lower()} to {group_label(target).lower()}")
+        elif kind == "in_house_share_target":
+            group = spec.get("group", "residential")
+            groups.add(group)
+            words.append(f"between external and in-house {group_label(group).lower()}")
+    return words, groups
+
+
+def _by_pair(results: dict) -> dict[tuple, list[dict]]:
+    out: dict[tuple, list[dict]] = {}
     for c in cost_rows(results):
-        if c["cost"] is None and c["children"] >= 0.05:
-            missing.append(f"{group_label(c['group'])} ({PROVIDER_LABELS[c['provider']].lower()})")
-    return sorted(set(missing))
+        out.setdefault((c["group"], c["provider"]), []).append(c)
+    return out
+
+
+def scenario_saving(baseline: dict, scenario: dict) -> dict:
+    """The difference in cost a scenario makes, or why none is shown.
+
+    Refused (``refused`` True, ``reason`` says why, ``missing`` names them) when a group or provider the
+    scenario moves children to or from has children projected but no unit cost in either run: counting one
+    side of a move would show the cost of the children moved as saved. Otherwise ``annual``: per projection
+    year {"year", "end", "months", "baseline", "scenario", "difference"} (scenario minus baseline; negative
+    is a saving) over the group-provider pairs costed in both runs, with ``coverage`` (the share of the
+    scenario's projected placement-weeks those pairs hold) and ``coverage_baseline``. ``sentence`` says it
+    in words; ``headline`` is the last full year's ("£120,000 a year less, on the costs held")."""
+    moves, groups = _moves(scenario)
+    b_pairs, s_pairs = _by_pair(baseline), _by_pair(scenario)
+    pairs = sorted(set(b_pairs) | set(s_pairs))
+
+    def has_children(pair):
+        return any(c["children"] >= MIN_CHILDREN for c in b_pairs.get(pair, []) + s_pairs.get(pair, []))
+
+    def costed(pair):
+        rows = b_pairs.get(pair, []) + s_pairs.get(pair, [])
+        return bool(rows) and all(c["cost"] is not None for c in rows)
+
+    order = {g: i for i, g in enumerate(baseline["groups"])}
+    missing = sorted(
+        (p for p in pairs if p[0] in groups and has_children(p) and not costed(p)),
+        key=lambda p: (order.get(p[0], 99), p[1] != "in_house"),
+    )
+    out = {
+        "refused": False,
+        "reason": "",
+        "missing": [pair_label(*p) for p in missing],
+        "moves": moves,
+        "annual": [],
+        "coverage": None,
+        "coverage_baseline": None,
+        "coverage_text": "",
+        "sentence": "",
+        "headline": "",
+    }
+    held = [p for p in pairs if costed(p)]
+    if not any(has_children(p) for p in held):
+        out["refused"] = True
+        out["reason"] = (
+            "No unit cost is held for any placement the forecast projects, so there is no cost to compare."
+        )
+        out["missing"] = [pair_label(*p) for p in pairs if has_children(p)]
+        return out
+    if missing:
+        out["refused"] = True
+        out["reason"] = (
+            f"The scenario moves children {' and '.join(moves)}, and no unit cost is held for "
+            f"{'; '.join(out['missing'])}. Counting only the costed side of a move would show the cost of the "
+            "children moved as a saving."
+        )
+        return out
+
+    def weeks(pair_rows, chosen):
+        return sum(c["placement_weeks"] for p in chosen for c in pair_rows.get(p, []))
+
+    s_all, b_all = weeks(s_pairs, pairs), weeks(b_pairs, pairs)
+    out["coverage"] = weeks(s_pairs, held) / s_all if s_all else None
+    out["coverage_baseline"] = weeks(b_pairs, held) / b_all if b_all else None
+    out["coverage_text"] = share_label(out["coverage"])
+    years: dict[int, dict] = {}
+    for side, pair_rows in (("baseline", b_pairs), ("scenario", s_pairs)):
+        for p in held:
+            for c in pair_rows.get(p, []):
+                y = years.setdefault(
+                    c["year"],
+                    {
+                        "year": c["year"],
+                        "end": c["end"],
+                        "months": c["months"],
+                        "baseline": 0.0,
+                        "scenario": 0.0,
+                    },
+                )
+                y[side] += c["cost"]
+    for y in sorted(years.values(), key=lambda y: y["year"]):
+        y["difference"] = y["scenario"] - y["baseline"]
+        out["annual"].append(y)
+    full = [y for y in out["annual"] if y["months"] == 12] or out["annual"][-1:]
+    if full:
+        last = full[-1]
+        out["headline"] = f"{_money_change(last['difference'], last['months'])}, on the costs held"
+        out["sentence"] = (
+            f"In the year to {date_label(last['end'])}: {out['headline']} (costs are held for "
+            f"{out['coverage_text']} of the scenario's projected placement-weeks)."
+        )
+    return out
+
+
+def _money_change(difference: float, months: int) -> str:
+    period = "a year" if months == 12 else f"over {months} months"
+    amount = round(abs(difference), -3) if abs(difference) >= 10_000 else round(abs(difference))
+    if amount == 0:
+        return f"no change in cost {period}"
+    return f"£{amount:,.0f} {period} {'less' if difference < 0 else 'more'}"
 
 
 def compare_costs_table(baseline: dict, scenario: dict) -> dict:
     """Cost per projection year and group in both runs. Where a provider of a group has children but no
-    unit cost in either run, the group's figure covers only the costed provider, and the note says so (a
-    scenario moving children to an uncosted provider would otherwise look like a saving)."""
+    unit cost in either run, the group's figure covers only the costed provider, and the note says so. When
+    the scenario's saving is refused (scenario_saving), no total is given and the table's note says why;
+    otherwise each year's total of the costed placements names its coverage."""
+    saving = scenario_saving(baseline, scenario)
 
     def by_key(results):
         out: dict[tuple, float | None] = {}
@@ -99,7 +351,7 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
             key = (c["year"], c["end"], c["group"])
             if c["cost"] is None:
                 out.setdefault(key, None)
-                if c["children"] >= 0.05:
+                if c["children"] >= MIN_CHILDREN:
                     uncosted.setdefault(key, set()).add(PROVIDER_LABELS[c["provider"]].lower())
             else:
                 out[key] = (out.get(key) or 0.0) + c["cost"]
@@ -135,13 +387,15 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
                     note,
                 ]
             )
+        if saving["refused"]:
+            continue
         note = "Only the costed providers." if partial else ""
         if uncosted:
             note = f"{note} Not counted, no unit cost held: {'; '.join(uncosted)}.".strip()
         rows.append(
             [label, "All costed placements", rounded(tb, 0), rounded(ts, 0), rounded(ts - tb, 0), note]
         )
-    return make_table(
+    table = make_table(
         "compare_costs",
         "Projected cost in each year: baseline and scenario",
         [
@@ -154,15 +408,25 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
         ],
         rows,
     )
+    if saving["refused"]:
+        table["note"] = f"No total and no saving: {saving['reason']}"
+    else:
+        table["note"] = (
+            f"Totals on the costs held, which cover {saving['coverage_text']} of the scenario's placement-weeks."
+        )
+    table["saving"] = saving
+    return table
 
 
 def cost_figure(results: dict) -> dict:
+    """Stacked bars of the costed placements' cost per projection year; the legend's title says what share of
+    the projection they cover and what has no cost, so the bars never read as the whole spend."""
     totals: dict[str, dict[str, float]] = {}
     labels = {}
     for c in cost_rows(results):
         if c["cost"] is None:
             continue
-        name = f"{group_label(c['group'])} ({PROVIDER_LABELS[c['provider']].lower()})"
+        name = pair_label(c["group"], c["provider"])
         x = f"Year {c['year']} to {date_label(c['end'])}"
         labels[x] = c["year"]
         totals.setdefault(name, {})[x] = totals.get(name, {}).get(x, 0.0) + c["cost"]
@@ -178,7 +442,11 @@ def cost_figure(results: dict) -> dict:
         }
         for i, name in enumerate(sorted(totals))
     ]
-    layout = chart_layout("Cost in the year (£)", "Projection year")
+    cov = coverage(results)
+    layout = chart_layout("Cost of the costed placements (£)", "Projection year")
     layout["xaxis"]["type"] = "category"
     layout["barmode"] = "stack"
-    return with_legend_below({"data": data, "layout": layout})
+    title = f"Only the placements with a unit cost held. {cov['text']}."
+    if cov["labels"]:
+        title = f"{title} Not counted: {'; '.join(cov['labels'])}."
+    return with_legend_below({"data": data, "layout": layout}, title=title)
