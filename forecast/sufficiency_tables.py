@@ -130,7 +130,8 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
 
 
 def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterable[Any]) -> dict:
-    """Demand against each capacity per projection year, baseline beside scenario."""
+    """Demand against each capacity per projection year, baseline beside scenario (the capacity's name says
+    its unit; the run's table has it as a column)."""
     capacities = list(capacities)
     s_rows = {(r["name"], r["year"]): r for r in sufficiency_rows(scenario, capacities)}
     rows = []
@@ -141,7 +142,6 @@ def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterab
                 b["name"],
                 _year(b),
                 b["capacity"],
-                UNIT_LABELS[b["unit"]],
                 rounded(b["demand"]),
                 rounded(b["occupancy"]),
                 b["judgement"],
@@ -157,7 +157,6 @@ def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterab
             ("Capacity", "text"),
             ("Projection year", "text"),
             ("Capacity held", "whole"),
-            ("Unit", "text"),
             ("Baseline demand", "count"),
             ("Baseline occupancy", "pct"),
             ("Baseline judgement", "text"),
@@ -169,11 +168,18 @@ def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterab
     )
 
 
+def _need(s: dict) -> str:
+    """What the demand is against the capacity, in words: "on average 20.5 children for 20 beds"."""
+    if s["unit"] == "beds":
+        return f"on average {s['demand']:,.1f} children for {s['capacity']:,.0f} beds"
+    return f"{s['demand']:,.0f} bed nights a year for {s['capacity']:,.0f}"
+
+
 def capacity_warnings(baseline: dict, scenario: dict, capacities: Iterable[Any]) -> list[str]:
     """Sentences for the comparison's headline: each capacity the scenario takes over its at-risk level or
     into shortfall (where the baseline, in the same year, stays at a lower level), at the first such year.
-    "In-house residential beds: 23 of 20 beds needed by year 2 (to 31 March 2023), a shortfall (baseline 18,
-    90% full)"."""
+    "In-house residential beds: a shortfall in year 1 (to 31 March 2025), 102% full (baseline 96% full): on
+    average 20.5 children for 20 beds"."""
     capacities = list(capacities)
     b_rows = {(r["name"], r["year"]): r for r in sufficiency_rows(baseline, capacities)}
     out, done = [], set()
@@ -184,13 +190,10 @@ def capacity_warnings(baseline: dict, scenario: dict, capacities: Iterable[Any])
         if LEVELS.index(s["level"]) <= LEVELS.index(b["level"] or "room"):
             continue
         done.add(s["name"])
-        unit = UNIT_LABELS[s["unit"]]
-        what = "a shortfall" if s["level"] == "shortfall" else f"at risk ({s['occupancy']:.0f}% full)"
-        base = f"baseline {round(b['demand']):,}" + (
-            f", {b['occupancy']:.0f}% full" if b["occupancy"] is not None else ""
-        )
+        what = "a shortfall" if s["level"] == "shortfall" else "at risk"
+        base = "" if b["occupancy"] is None else f" (baseline {b['occupancy']:.0f}% full)"
         out.append(
-            f"{s['name']}: {round(s['demand']):,} of {s['capacity']:,.0f} {unit} needed in year {s['year']} "
-            f"(to {date_label(s['year_end'])}), {what} ({base})"
+            f"{s['name']}: {what} in year {s['year']} (to {date_label(s['year_end'])}), {s['occupancy']:.0f}% "
+            f"full{base}: {_need(s)}"
         )
     return out

@@ -91,7 +91,7 @@ def test_sufficiency_uses_the_figure_in_force_and_scales_part_years(results):
 
 def test_compare_sufficiency_puts_the_scenario_beside_the_baseline():
     table = st.compare_sufficiency_table(_yearly(15, 16), _yearly(19, 22), [_cap()])
-    assert table["rows"][0][4:] == [15, 75.0, "Room", 19, 95.0, "At risk (≥90% full)"]
+    assert table["rows"][0][3:] == [15, 75.0, "Room", 19, 95.0, "At risk (≥90% full)"]
     assert table["rows"][1][-1] == "Shortfall"
 
 
@@ -99,10 +99,11 @@ def test_capacity_warnings_name_what_the_scenario_takes_beyond_the_baseline():
     caps = [_cap(name="In-house residential beds")]
     warnings = st.capacity_warnings(_yearly(15, 16), _yearly(19, 22.4), caps)
     assert warnings == [
-        "In-house residential beds: 19 of 20 beds needed in year 1 (to 31 March 2022), at risk (95% full) "
-        "(baseline 15, 75% full)"
+        "In-house residential beds: at risk in year 1 (to 31 March 2022), 95% full (baseline 75% full): "
+        "on average 19.0 children for 20 beds"
     ]  # the first year only, per capacity
-    assert st.capacity_warnings(_yearly(15, 16), _yearly(15, 22.4), caps)[0].startswith(
-        "In-house residential beds: 22 of 20 beds needed in year 2 (to 31 March 2023), a shortfall"
-    )
+    assert st.capacity_warnings(_yearly(15, 16), _yearly(15, 20.3), caps) == [
+        "In-house residential beds: a shortfall in year 2 (to 31 March 2023), 102% full (baseline 80% full): "
+        "on average 20.3 children for 20 beds"
+    ]
     assert st.capacity_warnings(_yearly(19, 22), _yearly(19, 22), caps) == []  # no worse than the baseline

@@ -351,5 +351,7 @@ def test_comparison_headline_warns_when_the_scenario_fills_a_capacity(
     assert "in residential care" in html and "in in-house fostering" in html
     warnings = page.context["capacity_warnings"]
     assert len(warnings) == 1 and warnings[0].startswith("Fostering beds: ")
-    assert "beds needed in year 1" in warnings[0] or "beds needed in year 2" in warnings[0]
+    assert (
+        " in year 1 (to 31 March 2022), " in warnings[0] or " in year 2 (to 31 March 2023), " in warnings[0]
+    )
     assert "Capacity: the scenario takes a capacity beyond its at-risk level or into shortfall." in html
