@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from forecast.choices import can_edit_costs, chosen_forecast_authority, visible
-from forecast.cost_forms import UnitCostForm
+from forecast.cost_forms import PAIRS, UnitCostForm, UnitCostGridForm, pair_text, unit_costs_in_force
 from forecast.forms import CapacityForm
 from forecast.models import Capacity, UnitCost
 
@@ -24,10 +25,39 @@ def costs(request):
             "la": la,
             "authorities": visible(request.user),
             "unit_costs": UnitCost.objects.filter(la=la).select_related("entered_by"),
+            "no_cost": [
+                pair_text(*p) for p in PAIRS if p not in unit_costs_in_force(la=la, on=timezone.localdate())
+            ],
             "capacities": Capacity.objects.filter(la=la).select_related("entered_by"),
             "can_edit_costs": can_edit_costs(request.user),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_costs(request):
+    """Data admins of the authority enter the weekly cost of every group and provider the forecast projects,
+    from a date; the changed figures are saved together or not at all."""
+    la = chosen_forecast_authority(request)  # 403 outside the user's authorities
+    if not can_edit_costs(request.user):
+        raise PermissionDenied
+    form = UnitCostGridForm(request.POST or None, la=la, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(user=request.user)
+        when = form.cleaned_data["effective_from"]
+        if saved:
+            names = "; ".join(pair_text(c.group, c.provider) for c in saved)
+            messages.success(
+                request,
+                f"Saved {len(saved)} unit cost{'s' if len(saved) != 1 else ''} in force from {when:%-d %B %Y}: "
+                f"{names}. Run the forecast and its scenarios again to use them.",
+            )
+        else:
+            messages.info(
+                request, f"Nothing changed: the figures entered are the ones in force on {when:%-d %B %Y}."
+            )
+        return redirect(f"{reverse('forecast:costs')}?la={la.code}")
+    return render(request, "forecast/cost_unit_costs.html", {"la": la, "form": form})
 
 
 def _figure_form(request, form_class, title: str, intro: str):

@@ -19,6 +19,7 @@ urlpatterns = [
         "scenarios/<int:pk>/comparison.<str:fmt>", scenario_views.scenario_download, name="scenario_download"
     ),
     path("costs/", cost_views.costs, name="costs"),
+    path("costs/unit-costs/", cost_views.unit_costs, name="unit_costs"),
     path("costs/unit-costs/new/", cost_views.unit_cost_create, name="unit_cost_create"),
     path("costs/capacities/new/", cost_views.capacity_create, name="capacity_create"),
 ]
