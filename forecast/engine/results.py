@@ -6,7 +6,12 @@ Keys: dates (projection month ends, row 0 = the start), total / by_group / by_ba
 the start, over the data held), rates (summary per group), in_house_share, costs (one row per projected
 month x group x provider: children, placement_weeks, unit_cost, cost, weekly_cost, annual_cost),
 annual_costs, yearly (demand per projection year for the sufficiency table), unit_costs, scenario,
-backtest (fit a year before the start, project to the start, compare per group). NaN is stored as null.
+band (what the 95% band includes: uncertainty.describe), backtest (the rolling-origin backtest: origins
+every 6 months within the data, 12 and 24 months ahead, one row per origin x horizon x group and the
+total, and how often the actual fell in the band). NaN is stored as null.
+
+Version 2: the band holds the rates' uncertainty and year-to-year change of entries, and the backtest is
+the rolling one; runs stored under version 1 are not shown (their inputs key differs).
 """
 
 from __future__ import annotations
@@ -19,11 +24,11 @@ import pandas as pd
 
 from forecast.engine import costs as forecast_costs
 from forecast.engine import model as fm
+from forecast.engine.backtest import HORIZONS, ORIGIN_STEP, coverage, rolling_from_pairs
 from forecast.engine.scenarios import describe_spec, scenario_from_spec
 
-BACKTEST_MONTHS = 12
 HISTORY_MONTHS = 120
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2
 
 
 def _num(x: Any, digits: int = 4) -> float | None:
@@ -88,16 +93,22 @@ def _yearly(proj: fm.Projection) -> list[dict]:
     return out
 
 
-def _backtest(
-    episodes: Any, header: Any, ref_end: pd.Timestamp, data_start: pd.Timestamp, window: int
-) -> dict:
-    fit_end = ref_end - pd.DateOffset(months=BACKTEST_MONTHS)
-    window = min(window, fm._whole_months(data_start, fit_end))
-    if window < 1:
-        return {"skipped": "Not enough data before the reference window's end to fit and test a year back."}
-    bt = fm.backtest(episodes, header, fit_end, ref_end, window)
+def _backtest(pairs: fm.PairCounts, start_index: int, window: int) -> dict:
+    """The rolling-origin backtest as stored: rows, and how often the actual fell in the band."""
+    checks = rolling_from_pairs(pairs, start_index, window)
+    if checks.empty:
+        return {
+            "kind": "rolling",
+            "skipped": "Not enough data held to fit on a year and check a year ahead.",
+            "rows": [],
+        }
     rows = [
         {
+            "origin": pd.Timestamp(r.origin).date().isoformat(),
+            "fit_start": pd.Timestamp(r.fit_start).date().isoformat(),
+            "window_months": int(r.window_months),
+            "horizon": int(r.horizon),
+            "target_date": pd.Timestamp(r.target_date).date().isoformat(),
             "group": r.group,
             "projected": _num(r.projected, 2),
             "low": _num(r.low, 2),
@@ -107,15 +118,39 @@ def _backtest(
             "pct_error": _num(r.pct_error, 1),
             "within_band": bool(r.within_band),
         }
-        for r in bt.itertuples()
+        for r in checks.itertuples()
     ]
+    first_year = checks[(checks["horizon"] == HORIZONS[0]) & (checks["group"] != "total")]
+    bias = first_year.groupby("group", sort=False)["error"].agg(["mean", "std", "count"])
     return {
-        "fit_start": (fit_end - pd.DateOffset(months=window)).date().isoformat(),
-        "fit_end": fit_end.date().isoformat(),
-        "target_date": pd.Timestamp(bt.attrs["target_date"]).date().isoformat(),
+        "kind": "rolling",
+        "horizons": list(HORIZONS),
+        "step_months": ORIGIN_STEP,
         "window_months": int(window),
+        "coverage": coverage(checks),
+        "first_year_bias": {
+            g: {
+                "mean_error": _num(b["mean"], 2),
+                "se": _num(b["std"] / math.sqrt(b["count"]), 2) if b["count"] > 1 else None,
+                "checks": int(b["count"]),
+            }
+            for g, b in bias.iterrows()
+        },
         "rows": rows,
     }
+
+
+def _fit(
+    prepared: Any, pairs: fm.PairCounts, ref_start: pd.Timestamp, ref_end: pd.Timestamp
+) -> fm.FittedRates:
+    """The rates over the window, from the history's pair counts when its dates are the window's months."""
+    dates = list(pairs.dates)
+    if ref_start in dates and ref_end in dates:
+        i0, i1 = dates.index(ref_start), dates.index(ref_end)
+        K = i1 - i0
+        if K >= 1 and list(fm.month_dates(ref_start, K)) == dates[i0 : i1 + 1]:
+            return fm.rates_from_pairs(pairs, ref_end, slice(i0, i1))
+    return fm.fit(prepared, None, ref_start, ref_end)
 
 
 def forecast_compute(
@@ -137,12 +172,14 @@ def forecast_compute(
     data_start = pd.Timestamp(data_start) if data_start is not None else ref_start
     data_end = pd.Timestamp(data_end) if data_end is not None else ref_end
     prepared = fm.prepare(episodes, header)  # once: fit, history, stock and backtest share it
-    rates = fm.fit(prepared, None, ref_start, ref_end)
     history_dates = _history_dates(ref_end, data_start, data_end)
-    history = fm.stock_history(prepared, None, history_dates)
-    stock = history[history_dates.index(ref_end)] if ref_end in history_dates else None
-    if stock is None:
-        stock = fm.initial_stock(prepared, None, ref_end)
+    if ref_end not in history_dates:  # the data end before the window does: still project from its end
+        history_dates = sorted({*history_dates, ref_end})
+    pairs = fm.pair_counts(prepared, history_dates)  # one snapshot per month: history, fit and backtest
+    history = pairs.stock
+    rates = _fit(prepared, pairs, ref_start, ref_end)
+    start_index = history_dates.index(ref_end)
+    stock = history[start_index]
     adjustments = []
     scenario = None
     if scenario_specs is not None:
@@ -245,7 +282,10 @@ def forecast_compute(
             "descriptions": [describe_spec(s) for s in scenario_specs],
         },
     }
+    results["band"] = proj.band
     results["backtest"] = (
-        _backtest(prepared, None, ref_end, data_start, rates.months) if backtest else {"skipped": "Not run."}
+        _backtest(pairs, start_index, rates.months)
+        if backtest
+        else {"kind": "rolling", "skipped": "Not run.", "rows": []}
     )
     return results

@@ -58,9 +58,28 @@ def test_stored_results_equal_the_pure_model(demo_la, manager, run_now):
     exp = costs[(costs.group == "residential") & (costs.provider == "external")]
     assert np.allclose(ext["cost"].astype(float), exp["cost"], rtol=1e-6)
     assert stored[stored.group == "adoption"]["cost"].isna().all()  # no unit cost held: no cost, not 0
+    # the rolling backtest: origins every 6 months from a year into the data (31 March 2017), 12 and 24
+    # months ahead within the data held
     bt = res["backtest"]
-    assert bt["fit_end"] == "2020-03-31" and bt["target_date"] == "2021-03-31"
-    assert [r["group"] for r in bt["rows"]][-1] == "total"
+    assert bt["kind"] == "rolling" and bt["horizons"] == [12, 24]
+    checks = {(r["origin"], r["horizon"]) for r in bt["rows"]}
+    assert checks == {
+        ("2018-03-31", 12),
+        ("2018-09-30", 12),
+        ("2019-03-31", 12),
+        ("2019-09-30", 12),
+        ("2020-03-31", 12),
+        ("2018-03-31", 24),
+        ("2018-09-30", 24),
+        ("2019-03-31", 24),
+    }
+    assert len(bt["rows"]) == len(checks) * 9 and bt["coverage"]["total_checks"] == len(checks)
+    assert bt["coverage"]["within"] <= bt["coverage"]["checks"] <= len(checks) * 8
+    first = next(r for r in bt["rows"] if r["origin"] == "2018-03-31" and r["group"] == "total")
+    assert first["fit_start"] == "2017-03-31" and first["window_months"] == 12
+    assert first["target_date"] == "2019-03-31"
+    assert first["actual"] == fm.initial_stock(episodes, header, "2019-03-31").sum()
+    assert res["band"]["rates"] and res["band"]["draws"] > 0 and len(res["band"]["includes"]) == 3
 
 
 def test_the_same_parameters_reuse_the_stored_run(demo_la):
@@ -126,5 +145,6 @@ def test_forecast_compute_is_pure_and_json_safe():
     )
     text = json.dumps(res, allow_nan=False)  # no NaN: PostgreSQL's jsonb refuses it
     assert len(text) < 500_000
-    assert res["backtest"]["window_months"] == 36  # the reference window, all before the fit end
+    assert res["backtest"]["window_months"] == 36  # the reference window's length, at most, per origin
+    assert {r["window_months"] for r in res["backtest"]["rows"]} == {12, 18, 24, 30, 36}
     assert len(res["yearly"]) == 3 * fm.N_GROUPS
