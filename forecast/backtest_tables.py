@@ -10,7 +10,7 @@ from placements.charts import PALETTE
 
 
 def coverage_sentence(bt: dict) -> str | None:
-    """"The actual fell in the 95% band in 88 of 96 past checks ..." from a stored rolling backtest."""
+    """The sentence "The actual fell in the 95% band in 88 of 96 past checks ..." of a stored backtest."""
     c = bt.get("coverage")
     if not c or not c.get("checks"):
         return None
