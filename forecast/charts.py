@@ -11,7 +11,13 @@ def chart_layout(y_title: str, x_title: str = "Date") -> dict:
         "font": {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
         "margin": {"l": 70, "r": 20, "t": 20},
         "xaxis": {"title": {"text": x_title}, "type": "date", "tickformat": "%b %Y"},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "tickformat": ",.0f"},
+        # automargin: the margin grows to fit long tick labels ("14,000,000") beside the axis title
+        "yaxis": {
+            "title": {"text": y_title},
+            "rangemode": "tozero",
+            "tickformat": ",.0f",
+            "automargin": True,
+        },
         "hovermode": "x unified",
     }
 
@@ -106,4 +112,9 @@ def with_legend_below(figure: dict, title: str = "") -> dict:
     """The legend under the x-axis title, one entry a line, the figure as tall as it needs (charts.py)."""
     names = [t["name"] for t in figure["data"] if t.get("showlegend", True) and t.get("name")]
     legend_below(figure["layout"], names, x_title=True, title=title)
+    if title:
+        # plotly draws a legend's title a fifth larger than its entries unless told; charts.js wraps the title
+        # at the entries' size, so at that larger size a long title ran past the chart's right edge
+        legend = figure["layout"]["legend"]
+        legend["title"]["font"] = {"size": legend["font"]["size"]}
     return figure

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from forecast.charts import band_traces, chart_layout, history_trace, rgba, with_legend_below
 from forecast.formatting import children_change, date_label, group_label, make_table, rounded
 from placements.charts import DASHES, PALETTE
@@ -83,7 +85,7 @@ def difference_figure(baseline: dict, scenario: dict) -> dict:
     zero marked: the gap read directly, whatever the size of the totals."""
     diff = differences(baseline, scenario)
     points = yearly_points(baseline)[1:]
-    xs = [date_label(baseline["dates"][i]) for i in points]
+    xs = [f"{date.fromisoformat(baseline['dates'][i]):%b %Y}" for i in points]  # short: fits at phone width
     data = []
     for i, g in enumerate(_difference_groups(baseline, scenario)):
         # each group in the colour of the run page's chart by group; the total in black, lightly filled

@@ -59,8 +59,26 @@ def fmt(value: Any, kind: str) -> str:
     return str(value)
 
 
+class Cell(str):
+    """A table cell as shown, which knows whether its column holds numbers (then it is right-aligned), so an
+    age band "1 to 4" is not aligned as a number and "Under 1" as text in the same column."""
+
+    numeric: bool = False
+
+    def __new__(cls, text: str, numeric: bool = False) -> Cell:
+        cell = super().__new__(cls, text)
+        cell.numeric = numeric
+        return cell
+
+
+NUMERIC_KINDS = {"count", "whole", "money", "pct", "signed"}
+
+
 def make_table(table_id: str, title: str, columns: list[tuple[str, str]], rows: list[list]) -> dict:
-    cells = [[fmt(v, kind) for v, (_, kind) in zip(row, columns, strict=True)] for row in rows]
+    cells = [
+        [Cell(fmt(v, kind), kind in NUMERIC_KINDS) for v, (_, kind) in zip(row, columns, strict=True)]
+        for row in rows
+    ]
     return {"id": table_id, "title": title, "columns": columns, "rows": rows, "cells": cells}
 
 

@@ -50,7 +50,7 @@ def _blocks(run: ForecastRun, capacities) -> list[dict]:
             "figure": charts.split_figure(r, "by_band", r["bands"], lambda b: BAND_LABELS[b]),
             "question": "How old will they be?",
         },
-        {"table": tables["group_band"], "figure": None, "question": ""},
+        {"table": tables["group_band"], "figure": None, "question": "", "collapsed": True},
         {
             "table": tables["costs"],
             "figure": cost_tables.cost_figure(r),

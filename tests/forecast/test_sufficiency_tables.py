@@ -52,8 +52,8 @@ def test_occupancy_level(demand, capacity, at_risk, level):
 def test_table_shows_occupancy_and_judgement_not_surplus():
     table = st.sufficiency_table(_yearly(19.7, 12, 21), [_cap()])
     assert [c[0] for c in table["columns"]][4:8] == [
-        "Projected demand (the capacity's provider)",
-        "Occupancy (demand ÷ capacity)",
+        "Projected demand",
+        "Occupancy",
         "Room (+) or shortfall (−)",
         "Judgement",
     ]
