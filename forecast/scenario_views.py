@@ -78,8 +78,8 @@ def _scenario_for_user(request, pk: int) -> ForecastScenario:
 
 
 def _comparison_figures(scenario: ForecastScenario, b: dict, s: dict, query: str) -> dict:
-    """The headline, the two charts (difference by group, and the two totals) with their tables, the other
-    tables, and every table for the downloads."""
+    """The headline (children, and the cost difference or why none is shown), the two charts (difference by
+    group, and the two totals) with their tables, the other tables, and every table for the downloads."""
     capacities = list(Capacity.objects.filter(la=scenario.la))
     difference = compare_tables.difference_table(b, s)
     total = compare_tables.compare_total_table(b, s)
@@ -108,14 +108,26 @@ def _comparison_figures(scenario: ForecastScenario, b: dict, s: dict, query: str
     for block in charts:
         block["figure_id"] = f"figure-{block['id']}"
         block["csv_url"] = f"{url}?{query}&table={block['id']}"
+    saving = tables[1].get("saving") or cost_tables.scenario_saving(b, s)
+    headline = compare_tables.children_headline(b, s)
+    full_years = [y for y in saving["annual"] if y["months"] == 12]
+    if not saving["refused"] and full_years and full_years[-1]["end"] == headline["date"]:
+        headline["money"] = saving["headline"]  # the same year as the children: one sentence
     return {
-        "headline": compare_tables.children_headline(b, s),
+        "headline": headline,
+        "saving": saving,
         "capacities": capacities,
         "capacity_warnings": sufficiency_tables.capacity_warnings(b, s, capacities),
         "charts": charts,
         "tables": [difference, total, *tables],
         "table_blocks": [
-            {"id": t["id"], "table": t, "csv_url": f"{url}?{query}&table={t['id']}"} for t in tables
+            {
+                "id": t["id"],
+                "table": t,
+                "csv_url": f"{url}?{query}&table={t['id']}",
+                "collapsed": t["id"] == "compare_groups",  # the chart above leads; the table has every group
+            }
+            for t in tables
         ],
         "descriptions": s["scenario"]["descriptions"],
     }

@@ -165,8 +165,8 @@ def test_create_scenario_and_compare(make_user, demo_la, baseline, django_captur
     assert "fewer looked after in all" in headline["text"]
     assert [c["id"] for c in page.context["charts"]] == ["compare_difference", "compare_total"]
     assert 'id="figure-compare_difference"' in html and 'id="figure-compare_total"' in html
-    costs = tables["compare_costs"]
-    assert any(r[1] == "All costed placements" for r in costs["rows"])
+    assert page.context["saving"]["refused"]  # children move to in-house fostering, which has no unit cost
+    assert "No cost saving is shown." in html
     download = client.get(
         f"/forecast/scenarios/{scenario.pk}/comparison.csv", {**PARAMS, "table": "compare_costs"}
     )
@@ -355,3 +355,17 @@ def test_comparison_headline_warns_when_the_scenario_fills_a_capacity(
         " in year 1 (to 31 March 2022), " in warnings[0] or " in year 2 (to 31 March 2023), " in warnings[0]
     )
     assert "Capacity: the scenario takes a capacity beyond its at-risk level or into shortfall." in html
+    assert page.context["saving"]["refused"] and "No cost saving is shown." in html
+
+    # with both sides of the move costed, the saving is in the headline
+    for group, provider in [("fostered_in_house", "in_house"), ("residential", "in_house")]:
+        UnitCost.objects.create(
+            la=demo_la, group=group, provider=provider, weekly_cost=900, effective_from=date(2020, 1, 1)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/forecast/scenarios/{scenario.pk}/run/", PARAMS)
+    page = client.get(f"/forecast/scenarios/{scenario.pk}/", PARAMS)
+    saving = page.context["saving"]
+    assert not saving["refused"] and saving["headline"].endswith("a year less, on the costs held")
+    assert page.context["headline"]["money"] == saving["headline"]
+    assert f"; {saving['headline']}.</p>" in page.content.decode()
