@@ -26,6 +26,7 @@ from forecast.engine import costs as forecast_costs
 from forecast.engine import model as fm
 from forecast.engine.backtest import HORIZONS, ORIGIN_STEP, coverage, rolling_from_pairs
 from forecast.engine.scenarios import describe_spec, scenario_from_spec
+from placements.groups import GROUPS as PLACEMENT_GROUPS
 
 HISTORY_MONTHS = 120
 RESULTS_VERSION = 2
@@ -289,3 +290,19 @@ def forecast_compute(
         else {"kind": "rolling", "skipped": "Not run.", "rows": []}
     )
     return results
+
+
+PROJECTION_COLUMNS = ["date", "group", "projected", "lower_95", "upper_95"]
+
+
+def projection_rows(results: dict) -> list[list]:
+    """One row per projected month end (not the start, whose stock is known) x group, then the total:
+    [ISO date, the group's measure code (PlacementGroup.measure) or "total", projected, lower 95%, upper 95%]."""
+    out = []
+    measure = {g.key: g.measure for g in PLACEMENT_GROUPS}
+    series = [(measure[g], results["by_group"][g]) for g in results["groups"]]
+    series.append(("total", results["total"]))
+    for m in range(1, len(results["dates"])):
+        for code, s in series:
+            out.append([results["dates"][m], code, s["mean"][m], s["low"][m], s["high"][m]])
+    return out
