@@ -25,6 +25,7 @@ def costs(request):
             "la": la,
             "authorities": visible(request.user),
             "unit_costs": UnitCost.objects.filter(la=la).select_related("entered_by"),
+            "pair_count": len(PAIRS),
             "no_cost": [
                 pair_text(*p) for p in PAIRS if p not in unit_costs_in_force(la=la, on=timezone.localdate())
             ],

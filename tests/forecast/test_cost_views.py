@@ -155,14 +155,17 @@ def test_save_is_all_or_nothing(la, admin):
 def test_costs_page_names_the_missing_costs_and_links_the_grid(la, admin):
     held(la)
     html = client_for(admin).get("/forecast/costs/", {"la": la.code}).content.decode()
-    assert "No unit cost held for: fostered by relatives or friends; " in html
+    assert "No unit cost is held for 12 of the 13 placement groups" in html
+    assert "<li>Fostered by relatives or friends</li>" in html
+    assert "<li>Residential (children&#x27;s homes, secure, schools), in-house</li>" in html
+    assert "schools), external</li>" not in html  # held
     assert f'href="{URL}?la={la.code}"' in html
     manager_html = (
         client_for(UserFactory(role=MANAGER, las=[la]))
         .get("/forecast/costs/", {"la": la.code})
         .content.decode()
     )
-    assert "No unit cost held for: " in manager_html and f'href="{URL}?la={la.code}"' not in manager_html
+    assert "No unit cost held for:" in manager_html and f'href="{URL}?la={la.code}"' not in manager_html
 
 
 def test_saving_partial_warns_when_refused_and_links_the_grid(la):
