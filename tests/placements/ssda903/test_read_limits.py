@@ -7,7 +7,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from placements.ssda903 import read
+from placements.ssda903 import read, tables
 from placements.ssda903.read import WIDEST_TABLE, read_return
 
 from .util import EPISODES, HEADER, sample_files
@@ -125,14 +125,14 @@ def test_xml_nested_too_deep_is_refused():
 
 
 def test_xml_with_too_many_elements_is_refused(monkeypatch):
-    monkeypatch.setattr(read, "MAX_XML_ELEMENTS", 50)
+    monkeypatch.setattr(tables, "MAX_XML_ELEMENTS", 50)
     xml = b"<EXPSSDA903>" + b"<CHILD><CHILDID>1</CHILDID></CHILD>" * 30 + b"</EXPSSDA903>"
     [p] = errors(read_return([("return.xml", xml)]))
     assert "more than 50 elements" in p.message
 
 
 def test_reading_stops_once_it_has_taken_too_long(monkeypatch):
-    monkeypatch.setattr(read, "MAX_READ_SECONDS", -1)  # already out of time
+    monkeypatch.setattr(tables, "MAX_READ_SECONDS", -1)  # already out of time
     raw = read_return(sample_files())
     [p] = errors(raw)
     assert "took longer than" in p.message and raw.tables == {}
