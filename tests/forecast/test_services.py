@@ -148,3 +148,19 @@ def test_forecast_compute_is_pure_and_json_safe():
     assert res["backtest"]["window_months"] == 36  # the reference window's length, at most, per origin
     assert {r["window_months"] for r in res["backtest"]["rows"]} == {12, 18, 24, 30, 36}
     assert len(res["yearly"]) == 3 * fm.N_GROUPS
+
+
+def test_a_run_stored_under_an_older_results_version_is_not_found(demo_la, monkeypatch):
+    from forecast import selectors
+
+    args = {"la": demo_la, "ref_start": date(2018, 3, 31), "ref_end": date(2021, 3, 31), "horizon_months": 12}
+    monkeypatch.setattr(selectors, "RESULTS_VERSION", 1)
+    old = ForecastRun.objects.create(
+        **args,
+        inputs_key=selectors.forecast_inputs_key(la=demo_la),
+        status=ForecastRun.Status.SUCCEEDED,
+        results={"version": 1},
+    )
+    assert selectors.forecast_run_find(**args) == old
+    monkeypatch.undo()
+    assert selectors.forecast_run_find(**args) is None  # the page asks for a new run

@@ -1,0 +1,44 @@
+"""The backtest's table on the run page: a row per origin x horizon x group, the coverage as its question."""
+
+import json
+
+from forecast.backtest_tables import backtest_table, coverage_sentence
+from forecast.formatting import date_label
+
+
+def test_backtest_table_rows_question_note_and_figure(results):
+    bt = results["backtest"]
+    table = backtest_table(results)
+    assert table["id"] == "backtest" and len(table["rows"]) == len(bt["rows"]) > 9
+    assert [name for name, _ in table["columns"]][:4] == [
+        "Projected from",
+        "Months ahead",
+        "Date checked",
+        "Placement group",
+    ]
+    first = bt["rows"][0]
+    assert table["rows"][0][:3] == [
+        date_label(first["origin"]),
+        first["horizon"],
+        date_label(first["target_date"]),
+    ]
+    assert table["cells"][0][-1] in ("Yes", "No")
+    c = bt["coverage"]
+    assert f"in {c['within']} of {c['checks']} past checks by placement group" in table["question"]
+    assert f"and in {c['total_within']} of {c['total_checks']} for all children" in table["question"]
+    assert table["question"].startswith("How well would the model have done?")
+    assert "up to 36 months before it" in table["note"]
+    names = [t["name"] for t in table["figure"]["data"]]
+    assert names == [
+        "Projected 12 months ahead, with its 95% band",
+        "Projected 24 months ahead, with its 95% band",
+        "Actual",
+    ]
+    json.dumps(table["figure"], allow_nan=False)
+
+
+def test_no_table_without_a_rolling_backtest():
+    assert backtest_table({"backtest": {"kind": "rolling", "skipped": "Not enough data", "rows": []}}) is None
+    old = {"backtest": {"fit_start": "2019-03-31", "rows": [{"group": "total"}]}}  # a version 1 result
+    assert backtest_table(old) is None
+    assert coverage_sentence({"coverage": {"checks": 0}}) is None
