@@ -20,6 +20,27 @@ FIXED_PROVIDER = {
 }
 
 
+# A group in a sentence: "moves children from residential care to in-house fostering".
+SHORT_NAMES = {
+    "fostered_relative_friend": "fostering by relatives or friends",
+    "fostered_in_house": "in-house fostering",
+    "fostered_agency": "agency fostering",
+    "adoption": "placement for adoption",
+    "with_parents": "placement with parents",
+    "residential": "residential care",
+    "semi_independent": "semi-independent or supported living",
+    "other": "other placements",
+}
+
+
+def pair_words(group: str, provider: str | None = None) -> str:
+    """A group (and provider) in a sentence: "in-house residential care", "agency fostering"."""
+    name = SHORT_NAMES.get(group, group)
+    if provider is None or FIXED_PROVIDER.get(group) == provider:
+        return name
+    return f"{PROVIDER_LABELS[provider].lower()} {name}"
+
+
 def pair_label(group: str, provider: str) -> str:
     """A group and provider as people read them: "Placed for adoption (in-house)"."""
     if FIXED_PROVIDER.get(group) == provider:
@@ -86,9 +107,8 @@ def coverage(results: dict, year: int | None = None) -> dict:
     as people read them), "text" ("Costs cover 14% of projected placement-weeks")}."""
     weeks = costed = 0.0
     missing: set[tuple[str, str]] = set()
-    for c in cost_rows(results):
-        if year is not None and c["year"] != year:
-            continue
+    rows = [c for c in cost_rows(results) if year is None or c["year"] == year]
+    for c in rows:
         weeks += c["placement_weeks"]
         if c["cost"] is not None:
             costed += c["placement_weeks"]
@@ -103,6 +123,8 @@ def coverage(results: dict, year: int | None = None) -> dict:
         "weeks": weeks,
         "missing": pairs,
         "labels": [pair_label(*p) for p in pairs],
+        "words": [pair_words(*p) for p in pairs],
+        "costed": sorted({pair_words(c["group"], c["provider"]) for c in rows if c["cost"] is not None}),
         "text": coverage_text(share),
     }
 
@@ -129,8 +151,8 @@ def coverage_text(share: float | None) -> str:
     return f"Costs cover {share_label(share)} of projected placement-weeks"
 
 
-def missing_text(labels: list[str]) -> str:
-    return f"No unit cost held for: {'; '.join(labels)}." if labels else ""
+def missing_text(words: list[str]) -> str:
+    return f"No unit cost held for: {', '.join(words)}." if words else ""
 
 
 def cost_question(results: dict, unit_cost_url: str | None = None) -> str:
@@ -138,11 +160,15 @@ def cost_question(results: dict, unit_cost_url: str | None = None) -> str:
     link to the unit-cost page when its URL is given)."""
     cov = coverage(results)
     words = (
-        f"What will the placements cost? Placement-weeks times the weekly unit cost in force. {cov['text']}."
+        f"What will the placements cost? Placement-weeks times the weekly unit cost in force. {cov['text']}"
     )
     if not cov["missing"]:
-        return words
-    words = f"{words} {missing_text(cov['labels'])} The totals leave these out: they are not the whole spend."
+        return f"{words}."
+    if cov["costed"] and len(cov["costed"]) <= 3:
+        words = f"{words}: a unit cost is held only for {_and(cov['costed'], 'and')}"
+    words = (
+        f"{words}. {missing_text(cov['words'])} The totals leave these out, so they are not the whole spend."
+    )
     if unit_cost_url:
         return format_html(
             '{} <a class="govuk-link" href="{}">Enter the missing unit costs</a> (data admins).',
@@ -202,7 +228,7 @@ def cost_table(results: dict) -> dict:
     )
     cov = coverage(results)
     table["question"] = cost_question(results)
-    table["note"] = f"{cov['text']}. {missing_text(cov['labels'])}".strip()
+    table["note"] = f"{cov['text']}. {missing_text(cov['words'])}".strip()
     table["figure"] = cost_figure(results) if cov["costed_weeks"] > 0 else None
     return table
 
@@ -223,11 +249,11 @@ def _moves(scenario: dict) -> tuple[list[str], set[str]]:
             source = spec.get("source", "residential")
             target = spec.get("target", "fostered_in_house")
             groups |= {source, target}
-            words.append(f"from {group_label(source).lower()} to {group_label(target).lower()}")
+            words.append(f"from {pair_words(source)} to {pair_words(target)}")
         elif kind == "in_house_share_target":
             group = spec.get("group", "residential")
             groups.add(group)
-            words.append(f"between external and in-house {group_label(group).lower()}")
+            words.append(f"between external and in-house {pair_words(group)}")
     return words, groups
 
 
@@ -288,8 +314,8 @@ def scenario_saving(baseline: dict, scenario: dict) -> dict:
         out["refused"] = True
         out["reason"] = (
             f"The scenario moves children {' and '.join(moves)}, and no unit cost is held for "
-            f"{'; '.join(out['missing'])}. Counting only the costed side of a move would show the cost of the "
-            "children moved as a saving."
+            f"{_and(pair_words(*p) for p in missing)}. Counting only the costed side of the move would show "
+            "the cost of the children moved as a saving."
         )
         return out
 
@@ -327,6 +353,11 @@ def scenario_saving(baseline: dict, scenario: dict) -> dict:
             f"{out['coverage_text']} of the scenario's projected placement-weeks)."
         )
     return out
+
+
+def _and(items, word: str = "or") -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
 def _money_change(difference: float, months: int) -> str:
@@ -443,10 +474,26 @@ def cost_figure(results: dict) -> dict:
         for i, name in enumerate(sorted(totals))
     ]
     cov = coverage(results)
-    layout = chart_layout("Cost of the costed placements (£)", "Projection year")
+    layout = chart_layout("Cost of the costed placements", "Projection year")
     layout["xaxis"]["type"] = "category"
+    layout["yaxis"]["tickprefix"] = "£"
     layout["barmode"] = "stack"
+    if cov["share"] is not None and cov["share"] < 1:
+        # Said on the plot itself, so the chart alone cannot pass for the whole spend.
+        layout["margin"]["t"] = 50
+        layout["annotations"] = [
+            {
+                "text": f"<b>Costed: {share_label(cov['share'])} of placement-weeks</b>",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "xshift": -60,
+                "y": 1.02,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14, "color": "#0b0c0c"},
+            }
+        ]
     title = f"Only the placements with a unit cost held. {cov['text']}."
-    if cov["labels"]:
-        title = f"{title} Not counted: {'; '.join(cov['labels'])}."
     return with_legend_below({"data": data, "layout": layout}, title=title)

@@ -93,12 +93,14 @@ def test_cost_table_names_its_coverage_and_what_is_missing(results):
     assert 0 < cov["share"] < 1
     assert cov["text"] in table["question"] and cov["text"] in table["note"]
     assert (
-        "No unit cost held for: " in table["question"] and "Placed for adoption (in-house)" in table["note"]
+        "No unit cost held for: " in table["question"] and "in-house placement for adoption" in table["note"]
     )
     totals = [r for r in table["rows"] if r[1] == "All placements with a unit cost held"]
     assert len(totals) == 3 and all(r[6].endswith("of the year's placement-weeks") for r in totals)
     legend = table["figure"]["layout"]["legend"]["title"]["text"]
     assert legend.startswith("Only the placements with a unit cost held. Costs cover ")
+    annotation = table["figure"]["layout"]["annotations"][0]["text"]
+    assert annotation == f"<b>Costed: {cost_tables.share_label(cov['share'])} of placement-weeks</b>"
     linked = cost_tables.cost_question(results, "/forecast/costs/unit-costs/?la=E1")
     assert 'href="/forecast/costs/unit-costs/?la=E1"' in linked
 
@@ -135,7 +137,11 @@ def test_saving_refused_when_the_group_moved_to_has_no_cost():
     saving = cost_tables.scenario_saving(baseline, scenario)
     assert saving["refused"] and saving["annual"] == []
     assert saving["missing"] == ["Fostered by the local authority (in-house)"]
-    assert "no unit cost is held for Fostered by the local authority (in-house)" in saving["reason"]
+    assert saving["reason"] == (
+        "The scenario moves children from residential care to in-house fostering, and no unit cost is held for "
+        "in-house fostering. Counting only the costed side of the move would show the cost of the children moved "
+        "as a saving."
+    )
     table = cost_tables.compare_costs_table(baseline, scenario)
     assert not any(r[1] == "All costed placements" for r in table["rows"])  # no total, so no saving
     assert table["note"].startswith("No total and no saving: ")
