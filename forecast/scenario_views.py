@@ -100,8 +100,9 @@ def _comparison_figures(scenario: ForecastScenario, b: dict, s: dict, query: str
             "id": "compare_total",
             "table": compare_tables.year_ends_view(total, b),
             "figure": compare_tables.compare_figure(b, s, scenario.name),
-            "question": "All children looked after, each projection with its 95% band. The axis does not "
-            "start at 0, so that the gap between the two lines shows.",
+            "question": "All children looked after, each projection with its 95% band. The axis starts near "
+            "the figures, not at 0, so any gap between the two lines shows; where they meet, the scenario moves "
+            "children between groups without changing the total.",
         },
     ]
     url = reverse("forecast:scenario_download", args=[scenario.pk, "csv"])

@@ -93,20 +93,21 @@ def sufficiency_rows(results: dict, capacities: Iterable[Any]) -> list[dict]:
 
 
 def _year(s: dict) -> str:
-    return f"Year {s['year']} (to {date_label(s['year_end'])})" + ("" if s["months"] == 12 else " part")
+    return f"To {date_label(s['year_end'])}" + ("" if s["months"] == 12 else f" ({s['months']} months)")
 
 
 def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
+    """The judgement and occupancy first (what a phone shows before it scrolls), then the figures."""
     rows = [
         [
             s["name"],
             _year(s),
+            s["judgement"],
+            rounded(s["occupancy"]),
+            rounded(s["demand"]),
             s["capacity"],
             UNIT_LABELS[s["unit"]],
-            rounded(s["demand"]),
-            rounded(s["occupancy"]),
             rounded(s["balance"]),
-            s["judgement"],
             rounded(s["demand_all"]),
         ]
         for s in sufficiency_rows(results, capacities)
@@ -117,12 +118,12 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
         [
             ("Capacity", "text"),
             ("Projection year", "text"),
+            ("Judgement", "text"),
+            ("Occupancy", "pct"),
+            ("Projected demand", "count"),
             ("Capacity held", "whole"),
             ("Unit", "text"),
-            ("Projected demand", "count"),
-            ("Occupancy", "pct"),
             ("Room (+) or shortfall (−)", "signed"),
-            ("Judgement", "text"),
             ("Demand, all providers", "count"),
         ],
         rows,
@@ -130,8 +131,8 @@ def sufficiency_table(results: dict, capacities: Iterable[Any]) -> dict:
 
 
 def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterable[Any]) -> dict:
-    """Demand against each capacity per projection year, baseline beside scenario (the capacity's name says
-    its unit; the run's table has it as a column)."""
+    """Demand against each capacity per projection year, baseline beside scenario: the judgements first, then
+    occupancy and demand (the capacity's name says its unit; the run's table has it as a column)."""
     capacities = list(capacities)
     s_rows = {(r["name"], r["year"]): r for r in sufficiency_rows(scenario, capacities)}
     rows = []
@@ -141,13 +142,13 @@ def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterab
             [
                 b["name"],
                 _year(b),
-                b["capacity"],
-                rounded(b["demand"]),
-                rounded(b["occupancy"]),
                 b["judgement"],
-                rounded(s.get("demand")),
-                rounded(s.get("occupancy")),
                 s.get("judgement"),
+                rounded(b["occupancy"]),
+                rounded(s.get("occupancy")),
+                rounded(b["demand"]),
+                rounded(s.get("demand")),
+                b["capacity"],
             ]
         )
     return make_table(
@@ -156,13 +157,13 @@ def compare_sufficiency_table(baseline: dict, scenario: dict, capacities: Iterab
         [
             ("Capacity", "text"),
             ("Projection year", "text"),
-            ("Capacity held", "whole"),
-            ("Baseline demand", "count"),
-            ("Baseline occupancy", "pct"),
             ("Baseline judgement", "text"),
-            ("Scenario demand", "count"),
-            ("Scenario occupancy", "pct"),
             ("Scenario judgement", "text"),
+            ("Baseline occupancy", "pct"),
+            ("Scenario occupancy", "pct"),
+            ("Baseline demand", "count"),
+            ("Scenario demand", "count"),
+            ("Capacity held", "whole"),
         ],
         rows,
     )

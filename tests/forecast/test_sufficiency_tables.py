@@ -51,15 +51,17 @@ def test_occupancy_level(demand, capacity, at_risk, level):
 
 def test_table_shows_occupancy_and_judgement_not_surplus():
     table = st.sufficiency_table(_yearly(19.7, 12, 21), [_cap()])
-    assert [c[0] for c in table["columns"]][4:8] == [
-        "Projected demand",
-        "Occupancy",
-        "Room (+) or shortfall (−)",
+    assert [c[0] for c in table["columns"]][2:8] == [
         "Judgement",
+        "Occupancy",
+        "Projected demand",
+        "Capacity held",
+        "Unit",
+        "Room (+) or shortfall (−)",
     ]
-    assert [r[7] for r in table["rows"]] == ["At risk (≥90% full)", "Room", "Shortfall"]
-    assert table["rows"][0][5] == 98.5 and table["cells"][0][4:7] == ["20", "98.5%", "0"]
-    assert table["cells"][0][1] == "Year 1 (to 31 March 2022)"
+    assert [r[2] for r in table["rows"]] == ["At risk (≥90% full)", "Room", "Shortfall"]
+    assert table["rows"][0][3] == 98.5 and table["cells"][0][3:6] == ["98.5%", "20", "20"]
+    assert table["cells"][0][1] == "To 31 March 2022" and table["cells"][0][7] == "0"
 
 
 def test_the_at_risk_level_is_the_capacity_figure_in_force():
@@ -91,8 +93,8 @@ def test_sufficiency_uses_the_figure_in_force_and_scales_part_years(results):
 
 def test_compare_sufficiency_puts_the_scenario_beside_the_baseline():
     table = st.compare_sufficiency_table(_yearly(15, 16), _yearly(19, 22), [_cap()])
-    assert table["rows"][0][3:] == [15, 75.0, "Room", 19, 95.0, "At risk (≥90% full)"]
-    assert table["rows"][1][-1] == "Shortfall"
+    assert table["rows"][0][2:] == ["Room", "At risk (≥90% full)", 75.0, 95.0, 15, 19, 20]
+    assert table["rows"][1][3] == "Shortfall"
 
 
 def test_capacity_warnings_name_what_the_scenario_takes_beyond_the_baseline():

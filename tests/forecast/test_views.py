@@ -43,8 +43,8 @@ def test_forecast_page_shows_the_stored_run(manager_client, baseline, django_ass
     html = response.content.decode()
     assert "Show as table" in html and "Download every table (XLSX)" in html
     suff = next(b for b in response.context["blocks"] if b["id"] == "sufficiency")["table"]
-    assert suff["rows"][0][0] == "In-house residential beds" and suff["rows"][0][2] == 20.0
-    assert suff["rows"][0][7] in ("Room", "At risk (≥90% full)", "Shortfall")
+    assert suff["rows"][0][0] == "In-house residential beds" and suff["rows"][0][5] == 20.0
+    assert suff["rows"][0][2] in ("Room", "At risk (≥90% full)", "Shortfall")
 
 
 def test_page_query_count_does_not_grow_with_episodes(manager_client, baseline):
