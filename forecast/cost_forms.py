@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.db import transaction
 
+from forecast.cost_tables import FIXED_PROVIDER, pair_words
 from forecast.forms import NUMERIC, authorities_for
 from forecast.models import FigureSource, UnitCost
 from placements.groups import GROUP_KEYS, GROUP_LABELS
@@ -60,12 +61,8 @@ class UnitCostForm(GovukFormMixin, forms.ModelForm):
 
 # The group x provider pairs the forecast can project (forecast.engine.model._provider_class with the groups'
 # rule in placements.groups): in-house fostering is PR1-PR3 and agency fostering PR4, PR5 or blank by
-# definition, and fostering by relatives or friends is costed in-house; every other group may be either.
-FIXED_PROVIDER = {
-    "fostered_relative_friend": "in_house",
-    "fostered_in_house": "in_house",
-    "fostered_agency": "external",
-}
+# definition, and fostering by relatives or friends is costed in-house (FIXED_PROVIDER); every other group
+# may be either.
 PAIRS: list[tuple[str, str]] = [
     (group, provider)
     for group in GROUP_KEYS
@@ -120,7 +117,7 @@ class UnitCostGridForm(GovukFormMixin, forms.Form):
         self.la = la
         self.in_force = unit_costs_in_force(la=la, on=today)
         for group, provider in PAIRS:
-            what = pair_text(group, provider)
+            what = pair_words(group, provider)
             self.fields[pair_field(group, provider)] = forms.DecimalField(
                 label=PROVIDER_WORDS[provider],
                 required=False,
@@ -196,11 +193,3 @@ class UnitCostGridForm(GovukFormMixin, forms.Form):
             row.save()
             saved.append(row)
         return saved
-
-
-def pair_text(group: str, provider: str) -> str:
-    """A group and provider in a sentence: "placed for adoption, in-house"."""
-    title = GROUP_LABELS[group][0].lower() + GROUP_LABELS[group][1:]
-    if FIXED_PROVIDER.get(group) == provider:
-        return title
-    return f"{title}, {PROVIDER_WORDS[provider].lower()}"

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from forecast.choices import can_edit_costs, chosen_forecast_authority, visible
-from forecast.cost_forms import PAIRS, UnitCostForm, UnitCostGridForm, pair_text, unit_costs_in_force
+from forecast.cost_forms import PAIRS, UnitCostForm, UnitCostGridForm, unit_costs_in_force
+from forecast.cost_tables import pair_words
 from forecast.forms import CapacityForm
 from forecast.models import Capacity, UnitCost
 
@@ -18,6 +19,7 @@ from forecast.models import Capacity, UnitCost
 @require_GET
 def costs(request):
     la = chosen_forecast_authority(request)
+    held = unit_costs_in_force(la=la, on=timezone.localdate())
     return render(
         request,
         "forecast/costs.html",
@@ -27,8 +29,8 @@ def costs(request):
             "unit_costs": UnitCost.objects.filter(la=la).select_related("entered_by"),
             "pair_count": len(PAIRS),
             "no_cost": [
-                pair_text(*p) for p in PAIRS if p not in unit_costs_in_force(la=la, on=timezone.localdate())
-            ],
+                pair_words(*p) for p in PAIRS if p not in held
+            ],  # the pairs with no cost in force today
             "capacities": Capacity.objects.filter(la=la).select_related("entered_by"),
             "can_edit_costs": can_edit_costs(request.user),
         },
@@ -47,7 +49,7 @@ def unit_costs(request):
         saved = form.save(user=request.user)
         when = form.cleaned_data["effective_from"]
         if saved:
-            names = "; ".join(pair_text(c.group, c.provider) for c in saved)
+            names = ", ".join(pair_words(c.group, c.provider) for c in saved)
             messages.success(
                 request,
                 f"Saved {len(saved)} unit cost{'s' if len(saved) != 1 else ''} in force from {when:%-d %B %Y}: "

@@ -119,10 +119,10 @@ def test_errors_save_nothing_and_name_each_field(la, admin):
     errors = response.context["form"].errors
     assert errors["effective_from"] == ["Enter a real date"]
     assert errors["residential__external"] == [
-        "The weekly cost of residential (children's homes, secure, schools), external cannot be negative"
+        "The weekly cost of external residential care cannot be negative"
     ]
     assert errors["other__external"] == [
-        "Enter the weekly cost of other placements, external in pounds, for example 450 or 2850.50"
+        "Enter the weekly cost of external other placements in pounds, for example 450 or 2850.50"
     ]
     html = response.content.decode()
     assert "There is a problem" in html and 'href="#id_other__external"' in html
@@ -156,9 +156,9 @@ def test_costs_page_names_the_missing_costs_and_links_the_grid(la, admin):
     held(la)
     html = client_for(admin).get("/forecast/costs/", {"la": la.code}).content.decode()
     assert "No unit cost is held for 12 of the 13 placement groups" in html
-    assert "<li>Fostered by relatives or friends</li>" in html
-    assert "<li>Residential (children&#x27;s homes, secure, schools), in-house</li>" in html
-    assert "schools), external</li>" not in html  # held
+    assert "<li>Fostering by relatives or friends</li>" in html
+    assert "<li>In-house residential care</li>" in html
+    assert "<li>External residential care</li>" not in html  # held
     assert f'href="{URL}?la={la.code}"' in html
     manager_html = (
         client_for(UserFactory(role=MANAGER, las=[la]))
