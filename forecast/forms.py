@@ -227,3 +227,24 @@ class CapacityForm(GovukFormMixin, forms.ModelForm):
         if data.get("value") is not None and data["value"] < 0:
             self.add_error("value", "The capacity cannot be negative")
         return data
+
+
+class CapacityAtRiskForm(GovukFormMixin, forms.Form):
+    """A capacity's at-risk level, with the level the data admin saw (a change by someone else meanwhile is
+    not overwritten)."""
+
+    at_risk_percent = forms.IntegerField(
+        label="At risk from (per cent full)",
+        help_text="The capacity is judged at risk when projected demand fills this share of it or more, "
+        "for example 90.",
+        min_value=1,
+        max_value=100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the share full from which the capacity is at risk, for example 90",
+            "invalid": "Enter the share as a whole number, for example 90",
+            "min_value": "The share must be 1 or more",
+            "max_value": "The share must be 100 or less",
+        },
+    )
+    seen = forms.IntegerField(widget=forms.HiddenInput)

@@ -22,4 +22,5 @@ urlpatterns = [
     path("costs/unit-costs/", cost_views.unit_costs, name="unit_costs"),
     path("costs/unit-costs/new/", cost_views.unit_cost_create, name="unit_cost_create"),
     path("costs/capacities/new/", cost_views.capacity_create, name="capacity_create"),
+    path("costs/capacities/<int:pk>/at-risk/", views.capacity_at_risk, name="capacity_at_risk"),
 ]

@@ -1,14 +1,17 @@
 """The forecast page of a stored run: projection, costs, backtest and sufficiency, with CSV and XLSX
 downloads. Pages read stored ForecastRun results only; a POST asks for a run (forecast.services), which a
-background task computes. Scenarios are in scenario_views, unit costs and capacities in cost_views."""
+background task computes. Scenarios are in scenario_views, unit costs and capacities in cost_views; a capacity's at-risk level, which
+the sufficiency tables judge occupancy by, is changed here."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forecast import charts, cost_tables
 from forecast import tables as ft
@@ -23,6 +26,7 @@ from forecast.choices import (
 from forecast.execution import forecast_runs_expire_stale
 from forecast.exports import csv_response, run_about, xlsx_response
 from forecast.formatting import BAND_LABELS, group_label
+from forecast.forms import CapacityAtRiskForm
 from forecast.models import Capacity, ForecastRun
 from forecast.selectors import forecast_run_find
 from forecast.services import forecast_run_request
@@ -168,3 +172,35 @@ def forecast_xlsx(request, pk: int):
         raise Http404("The forecast is not ready")
     tables = ft.run_tables(run.results, Capacity.objects.filter(la=run.la))
     return xlsx_response(tables, run_about(run), f"{run.la.code}-forecast-{run.pk}.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+def capacity_at_risk(request, pk: int):
+    """A data admin changes the occupancy from which a capacity is judged at risk (the history keeps the
+    earlier level). A change someone else saved since the page was opened is shown, not overwritten."""
+    if not can_edit_costs(request.user):
+        raise PermissionDenied
+    capacity = get_object_or_404(Capacity.objects.select_related("la"), pk=pk)
+    check_authority(request, capacity.la)
+    level = capacity.at_risk_percent
+    form = CapacityAtRiskForm(request.POST or None, initial={"at_risk_percent": level, "seen": level})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            current = Capacity.objects.select_for_update().get(pk=pk)
+            if current.at_risk_percent == form.cleaned_data["seen"]:
+                current.at_risk_percent = form.cleaned_data["at_risk_percent"]
+                current.save(update_fields=["at_risk_percent"])
+                messages.success(request, f"{current.name}: at risk from {current.at_risk_percent}% full.")
+                return redirect(f"{reverse('forecast:costs')}?la={current.la.code}")
+        form = CapacityAtRiskForm(
+            {**request.POST.dict(), "seen": current.at_risk_percent},
+            initial={"at_risk_percent": current.at_risk_percent},
+        )
+        form.is_valid()
+        form.add_error(
+            "at_risk_percent",
+            f"Someone else changed the level to {current.at_risk_percent}% while you had this page open: "
+            "check it and save again",
+        )
+        capacity = current
+    return render(request, "forecast/capacity_at_risk.html", {"form": form, "capacity": capacity})

@@ -369,3 +369,33 @@ def test_comparison_headline_warns_when_the_scenario_fills_a_capacity(
     assert not saving["refused"] and saving["headline"].endswith("a year less, on the costs held")
     assert page.context["headline"]["money"] == saving["headline"]
     assert f"; {saving['headline']}.</p>" in page.content.decode()
+
+
+def test_data_admin_changes_the_at_risk_level_of_a_capacity(make_user, manager_client, baseline, demo_la):
+    from django.test import Client
+
+    capacity = Capacity.objects.get(la=demo_la, name="In-house residential beds")
+    url = f"/forecast/costs/capacities/{capacity.pk}/at-risk/"
+    assert manager_client.get(url).status_code == 403
+    client = Client()
+    client.force_login(make_user(DATA_ADMIN))
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"].initial == {"at_risk_percent": 90, "seen": 90}
+    response = client.post(url, {"at_risk_percent": "101", "seen": "90"})
+    assert response.context["form"].errors["at_risk_percent"] == ["The share must be 100 or less"]
+    response = client.post(url, {"at_risk_percent": "85", "seen": "90"})
+    assert response.status_code == 302
+    capacity.refresh_from_db()
+    assert capacity.at_risk_percent == 85
+    assert [h.at_risk_percent for h in capacity.history.order_by("history_date")] == [90, 85]
+    # someone who opened the page before that change does not overwrite it
+    response = client.post(url, {"at_risk_percent": "95", "seen": "90"})
+    assert response.status_code == 200
+    assert "Someone else changed the level to 85%" in response.context["form"].errors["at_risk_percent"][0]
+    capacity.refresh_from_db()
+    assert capacity.at_risk_percent == 85
+    costs = client.get("/forecast/costs/", {"la": demo_la.code}).content.decode()
+    assert "85% full" in costs and f'href="{url}"' in costs
+    page = manager_client.get("/forecast/", PARAMS)
+    suff = next(b for b in page.context["blocks"] if b["id"] == "sufficiency")["table"]
+    assert all(r[2] != "At risk (≥90% full)" for r in suff["rows"])  # judged by the new level
