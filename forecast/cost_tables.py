@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 
 from forecast.charts import chart_layout, with_legend_below
+from forecast.engine.costs import yearly_costs
 from forecast.formatting import PROVIDER_LABELS, date_label, group_label, make_table, rounded
 from placements.charts import PALETTE
 
@@ -49,55 +50,8 @@ def pair_label(group: str, provider: str) -> str:
 
 
 def cost_rows(results: dict) -> list[dict]:
-    """Per projection year x group x provider: children (mean of month ends), placement-weeks (sum), unit
-    cost in force at the year's end, weekly cost (mean) and the year's cost (sum of monthly placement-weeks
-    x unit cost; None when any month of the year has no unit cost)."""
-    cols = results["costs"]["columns"]
-    idx = {c: i for i, c in enumerate(cols)}
-    acc: dict[tuple, dict] = {}
-    for row in results["costs"]["rows"]:
-        year = (row[idx["month"]] - 1) // 12 + 1
-        key = (year, row[idx["group"]], row[idx["provider"]])
-        a = acc.setdefault(
-            key,
-            {
-                "year": year,
-                "end": row[idx["date"]],
-                "n": 0,
-                "children": 0.0,
-                "weeks": 0.0,
-                "weekly": 0.0,
-                "cost": 0.0,
-            },
-        )
-        a["n"] += 1
-        a["end"] = row[idx["date"]]
-        a["children"] += row[idx["children"]] or 0.0
-        a["weeks"] += row[idx["placement_weeks"]] or 0.0
-        a["unit"] = row[idx["unit_cost"]]
-        if row[idx["cost"]] is None:
-            a["cost"] = None
-        elif a["cost"] is not None:
-            a["cost"] += row[idx["cost"]]
-            a["weekly"] += row[idx["weekly_cost"]]
-    out = []
-    for (year, group, provider), a in sorted(acc.items()):
-        costed = a["cost"] is not None
-        out.append(
-            {
-                "year": year,
-                "end": a["end"],
-                "months": a["n"],
-                "group": group,
-                "provider": provider,
-                "children": a["children"] / a["n"],
-                "placement_weeks": a["weeks"],
-                "unit_cost": a["unit"] if costed else None,
-                "weekly_cost": a["weekly"] / a["n"] if costed else None,
-                "cost": a["cost"],
-            }
-        )
-    return out
+    """Per projection year x group x provider of a stored run (forecast.engine.costs.yearly_costs)."""
+    return yearly_costs(results["costs"]["columns"], results["costs"]["rows"])
 
 
 def coverage(results: dict, year: int | None = None) -> dict:
@@ -402,6 +356,10 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
             if vb is None and vs is None:
                 if b_missing.get(key) or s_missing.get(key):
                     uncosted.append(group_label(g))
+                    if saving["refused"]:  # no total to name it in: its own row says it is not counted
+                        rows.append(
+                            [label, group_label(g), None, None, None, "No unit cost held: not counted"]
+                        )
                 continue
             missing = b_missing.get(key, set()) | s_missing.get(key, set())
             partial = partial or bool(missing)

@@ -9,11 +9,14 @@ Placement-weeks of projected month m = expected stock at the end of month m x (d
 (the share of the group's stock with a known provider that was in-house, PR1-PR3, over the reference
 snapshots; agency fostering with a blank provider counts as external; a group with no known provider
 is costed as in-house), changed by any InHouseShareTarget scenario.
+
+A group and provider with no unit cost in force has a blank (NaN) cost, never 0: costed_share says how much
+of the projection a cost total covers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -91,3 +94,62 @@ def annual_totals(costs: pd.DataFrame) -> pd.DataFrame:
     """Sum of monthly costs per projection year (months 1-12 = year 1, ...) by group and provider."""
     df = costs.assign(year=(costs["month"] - 1) // 12 + 1)
     return df.groupby(["year", "group", "provider"], as_index=False)[["placement_weeks", "cost"]].sum()
+
+
+def costed_share(costs: pd.DataFrame) -> float | None:
+    """The share of projected placement-weeks that have a unit cost (of project_costs' frame); None when no
+    placement-weeks are projected. A cost total covers only this share of the placements."""
+    weeks = costs["placement_weeks"].sum()
+    return float(costs.loc[costs["cost"].notna(), "placement_weeks"].sum() / weeks) if weeks > 0 else None
+
+
+def yearly_costs(columns: list[str], rows: Iterable[Sequence[Any]]) -> list[dict]:
+    """The stored monthly cost rows (``columns`` as the results dict names them) summed per projection year
+    (months 1-12 = year 1, ...) x group x provider: children (mean of month ends), placement-weeks (sum), unit
+    cost in force at the year's end, weekly cost (mean) and the year's cost (sum of monthly placement-weeks
+    x unit cost; None when any month of the year has no unit cost)."""
+    idx = {c: i for i, c in enumerate(columns)}
+    acc: dict[tuple, dict] = {}
+    for row in rows:
+        year = (row[idx["month"]] - 1) // 12 + 1
+        key = (year, row[idx["group"]], row[idx["provider"]])
+        a = acc.setdefault(
+            key,
+            {
+                "year": year,
+                "end": row[idx["date"]],
+                "n": 0,
+                "children": 0.0,
+                "weeks": 0.0,
+                "weekly": 0.0,
+                "cost": 0.0,
+            },
+        )
+        a["n"] += 1
+        a["end"] = row[idx["date"]]
+        a["children"] += row[idx["children"]] or 0.0
+        a["weeks"] += row[idx["placement_weeks"]] or 0.0
+        a["unit"] = row[idx["unit_cost"]]
+        if row[idx["cost"]] is None:
+            a["cost"] = None
+        elif a["cost"] is not None:
+            a["cost"] += row[idx["cost"]]
+            a["weekly"] += row[idx["weekly_cost"]]
+    out = []
+    for (year, group, provider), a in sorted(acc.items()):
+        costed = a["cost"] is not None
+        out.append(
+            {
+                "year": year,
+                "end": a["end"],
+                "months": a["n"],
+                "group": group,
+                "provider": provider,
+                "children": a["children"] / a["n"],
+                "placement_weeks": a["weeks"],
+                "unit_cost": a["unit"] if costed else None,
+                "weekly_cost": a["weekly"] / a["n"] if costed else None,
+                "cost": a["cost"],
+            }
+        )
+    return out

@@ -144,6 +144,10 @@ def test_saving_refused_when_the_group_moved_to_has_no_cost():
     )
     table = cost_tables.compare_costs_table(baseline, scenario)
     assert not any(r[1] == "All costed placements" for r in table["rows"])  # no total, so no saving
+    fostering = [r for r in table["rows"] if r[1] == formatting.group_label("fostered_in_house")]
+    assert fostering == [
+        ["Year 1 (to 28 January 2021)", fostering[0][1], None, None, None, "No unit cost held: not counted"]
+    ]
     assert table["note"].startswith("No total and no saving: ")
 
 
