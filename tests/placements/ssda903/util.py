@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from placements.ssda903.read import TABLE_COLUMNS, RawReturn, read_return
@@ -40,3 +42,32 @@ def make_return(episodes: list[str], headers: list[str] | None = None) -> RawRet
     raw = read_return(files)
     assert not [p for p in raw.problems if p.severity == "error"], raw.problems
     return raw
+
+
+def errors(found) -> list:
+    """The errors among a raw return's problems, or among a list of problems."""
+    return [p for p in getattr(found, "problems", found) if p.severity == "error"]
+
+
+def only_error(raw: RawReturn, year: int = 2024):
+    """The one error validation finds in a return (fails when there are none or several)."""
+    from placements.ssda903.validate import validate_return
+
+    found = errors(validate_return(raw, year))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A deflated zip of the members (name: content)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return out.getvalue()
+
+
+def wide_csv(columns: int, rows: int = 2) -> bytes:
+    """About 0.9 MB at 100,000 columns, like the file that once held the import worker for 17 minutes."""
+    line = ",".join("1" for _ in range(columns))
+    return (",".join(f"C{i}" for i in range(columns)) + "\n" + (line + "\n") * rows).encode()
