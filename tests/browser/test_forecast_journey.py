@@ -115,9 +115,17 @@ def _sign_out(page):
 def test_a_saving_is_shown_only_once_both_sides_of_a_move_are_costed(
     browser_page, login_as, assert_accessible, make_user, demo_returns
 ):
-    from forecast.models import ForecastScenario, UnitCost
+    from forecast.models import Capacity, ForecastScenario, UnitCost
 
     la = LocalAuthority.objects.get(code="Z99999999")
+    Capacity.objects.create(
+        la=la,
+        name="In-house fostering households",
+        group="fostered_in_house",
+        value=500,
+        unit="beds",
+        effective_year=2018,
+    )
     UnitCost.objects.create(
         la=la, group="residential", provider="external", weekly_cost=2850, effective_from=date(2018, 1, 1)
     )
@@ -149,7 +157,7 @@ def test_a_saving_is_shown_only_once_both_sides_of_a_move_are_costed(
     expect(headline).to_contain_text(re.compile(r"\d+ more (children )?in in-house fostering"))
     saving = page.locator("#saving")
     expect(saving).to_contain_text("No cost saving is shown.")
-    expect(saving).to_contain_text("Fostered by the local authority (in-house)")
+    expect(saving).to_contain_text(re.compile(r"in-house fostering|fostered by the local authority", re.I))
     block = page.locator("#block-compare_difference")
     block.get_by_text("Show as table").click()
     expect(block.locator("tbody tr").first).to_be_visible()
@@ -167,6 +175,14 @@ def test_a_saving_is_shown_only_once_both_sides_of_a_move_are_costed(
     page.locator("#id_residential__in_house").fill("3000")
     page.get_by_role("button", name="Save unit costs").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Unit costs and capacities")
+
+    # and sets the level from which the fostering households are judged at risk
+    page.get_by_role("link", name="Change the at-risk level of In-house fostering households").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("At-risk level")
+    assert_accessible(page)
+    page.get_by_label("At risk from (per cent full)").fill("85")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("In-house fostering households: at risk from 85% full.")).to_be_visible()
     _sign_out(page)
 
     # the manager asks for the comparison again (the costs changed): now a saving, on the costs held
