@@ -1,6 +1,5 @@
 """Synthetic returns: valid every year, realistic in shape, fast."""
 
-
 import pandas as pd
 import pytest
 
