@@ -116,6 +116,9 @@ class UnitCostGridForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.la = la
         self.in_force = unit_costs_in_force(la=la, on=today)
+        self.later: dict[tuple[str, str], list[UnitCost]] = {}
+        for row in UnitCost.objects.for_la(la).placements_only().filter(effective_from__gt=today):
+            self.later.setdefault((row.group, row.provider), []).append(row)  # ordered by date (Meta)
         for group, provider in PAIRS:
             what = pair_words(group, provider)
             self.fields[pair_field(group, provider)] = forms.DecimalField(
@@ -138,9 +141,16 @@ class UnitCostGridForm(GovukFormMixin, forms.Form):
 
     def _held(self, group: str, provider: str) -> str:
         held = self.in_force.get((group, provider))
-        if held is None:
-            return "No cost held."
-        return f"In force now: £{held.weekly_cost:,.2f} a week from {held.effective_from:%-d %B %Y}."
+        words = (
+            f"In force now: £{held.weekly_cost:,.2f} a week from {held.effective_from:%-d %B %Y}."
+            if held
+            else "No cost held now."
+        )
+        later = "; ".join(
+            f"£{c.weekly_cost:,.2f} from {c.effective_from:%-d %B %Y}"
+            for c in self.later.get((group, provider), [])
+        )
+        return f"{words} Later: {later}." if later else words
 
     def groups(self) -> list[dict]:
         """The fields by placement group, for the page: {"key", "title", "fields": [bound fields]}."""

@@ -67,8 +67,8 @@ def test_page_offers_only_the_pairs_the_forecast_projects_with_the_cost_in_force
     assert "fostered_agency__in_house" not in names and "fostered_relative_friend__external" not in names
     assert "fostered_in_house__external" not in names and "residential__in_house" in names
     html = response.content.decode()
-    assert "In force now: £2,850.00 a week from 1 April 2020." in html
-    assert html.count("No cost held.") == 12
+    assert "In force now: £2,850.00 a week from 1 April 2020. Later: £3,100.00 from 1 April 2099." in html
+    assert html.count("No cost held now.") == 12
 
 
 def test_save_adds_the_changed_costs_from_the_date_given_and_keeps_history(la, admin):
