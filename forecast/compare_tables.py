@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from forecast.charts import band_traces, chart_layout, history_trace, rgba, with_legend_below
+from forecast.charts import band_traces, chart_layout, history_trace, with_legend_below
 from forecast.formatting import children_change, date_label, group_label, make_table, rounded
 from placements.charts import DASHES, PALETTE
 
@@ -61,10 +61,11 @@ def children_headline(baseline: dict, scenario: dict) -> dict:
 
 
 def _difference_groups(baseline: dict, scenario: dict) -> list[str]:
-    """The groups (and total) that differ by half a child or more at some year end."""
+    """The placement groups that differ by half a child or more at some year end. Not the total: it is the
+    sum of the groups, would dwarf them on one axis, and is the gap of the two-line chart beside it."""
     diff = differences(baseline, scenario)
     points = yearly_points(baseline)[1:]
-    return [g for g, d in diff.items() if any(abs(d[i]) >= 0.5 for i in points)]
+    return [g for g, d in diff.items() if g != "total" and any(abs(d[i]) >= 0.5 for i in points)]
 
 
 def difference_table(baseline: dict, scenario: dict) -> dict:
@@ -81,15 +82,14 @@ def difference_table(baseline: dict, scenario: dict) -> dict:
 
 
 def difference_figure(baseline: dict, scenario: dict) -> dict:
-    """Bars of scenario minus baseline at each year end, one colour and pattern per group that changes, with
-    zero marked: the gap read directly, whatever the size of the totals."""
+    """Bars of scenario minus baseline at each year end, one colour and pattern per placement group that
+    changes, with zero marked: the gap read directly, whatever the size of the totals."""
     diff = differences(baseline, scenario)
     points = yearly_points(baseline)[1:]
     xs = [f"{date.fromisoformat(baseline['dates'][i]):%b %Y}" for i in points]  # short: fits at phone width
     data = []
     for i, g in enumerate(_difference_groups(baseline, scenario)):
-        # each group in the colour of the run page's chart by group; the total in black, lightly filled
-        colour = "#0b0c0c" if g == "total" else PALETTE[baseline["groups"].index(g) % len(PALETTE)]
+        colour = PALETTE[baseline["groups"].index(g) % len(PALETTE)]  # as on the run page's chart by group
         name = group_label(g)
         data.append(
             {
@@ -98,7 +98,7 @@ def difference_figure(baseline: dict, scenario: dict) -> dict:
                 "y": [round(diff[g][p], 1) for p in points],
                 "name": name,
                 "marker": {
-                    "color": rgba(colour, 0.35) if g == "total" else colour,
+                    "color": colour,
                     "line": {"color": colour, "width": 1},
                     "pattern": {"shape": BAR_PATTERNS[i % len(BAR_PATTERNS)]},
                 },

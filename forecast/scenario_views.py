@@ -94,7 +94,8 @@ def _comparison_figures(scenario: ForecastScenario, b: dict, s: dict, query: str
             "table": difference,
             "figure": compare_tables.difference_figure(b, s),
             "question": "How many more (+) or fewer (−) children in each placement group than the baseline, "
-            "at each year end. Groups that do not change by half a child are left out of the chart.",
+            "at each year end. Groups that do not change by half a child are left out of the chart; the "
+            "total is in the table and on the chart of all children.",
         },
         {
             "id": "compare_total",

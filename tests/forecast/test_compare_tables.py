@@ -65,8 +65,7 @@ def test_difference_table_and_chart_at_each_year_end():
     assert names == [
         "Fostered by the local authority (in-house)",
         "Residential (children's homes, secure, schools)",
-        "All placements",
-    ]  # "other" changes by 0.3 at most: left out
+    ]  # "other" changes by 0.3 at most, and the total is the other chart's gap: left out
     assert all(t["type"] == "bar" for t in figure["data"])
     assert figure["data"][1]["y"] == [-11.7, -23.4]
     assert figure["layout"]["yaxis"]["zeroline"] and figure["layout"]["yaxis"]["rangemode"] == "normal"
