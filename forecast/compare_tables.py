@@ -12,6 +12,7 @@ from placements.charts import DASHES, PALETTE
 # Months of actual history drawn before the projection on the comparison chart: enough to see the trend,
 # few enough that the axis is scaled to the projection and the gap between the two lines shows.
 COMPARE_HISTORY_MONTHS = 24
+HEADLINE_GROUPS = 3  # groups named in the headline, the largest changes first
 BAR_PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
 
 
@@ -49,15 +50,26 @@ def changed_groups(baseline: dict, scenario: dict, index: int = -1) -> list[tupl
 
 
 def children_headline(baseline: dict, scenario: dict) -> dict:
-    """The difference in children at the horizon's end as a sentence: "By 31 March 2027: 23 fewer children in
-    residential care, 21 more in in-house fostering, 2 fewer looked after in all"."""
+    """The difference in children at the horizon's end as a sentence: the total first when it changes, then
+    the groups that change most: "By 31 March 2027: 139 fewer children looked after in all: 36 fewer in
+    in-house fostering, 32 fewer in agency fostering, 23 fewer in residential care and smaller changes in 5
+    other groups", or for a move between groups "23 fewer children in residential care, 21 more in in-house
+    fostering". The table and the difference chart have every group."""
     end = baseline["dates"][-1]
     changes = changed_groups(baseline, scenario)
-    if changes:
-        words = ", ".join(children_change(n, g, first=i == 0) for i, (g, n) in enumerate(changes))
-    else:
-        words = "no placement group differs from the baseline by a whole child"
-    return {"date": end, "date_label": date_label(end), "changes": changes, "text": words}
+    groups = [(g, n) for g, n in changes if g != "total"]
+    named, rest = groups[:HEADLINE_GROUPS], groups[HEADLINE_GROUPS:]
+    total_first = bool(changes) and changes[-1][0] == "total"  # then "children" is said once, with it
+    words = [children_change(n, g, first=i == 0 and not total_first) for i, (g, n) in enumerate(named)]
+    if rest:
+        words[-1] += f" and smaller changes in {len(rest)} other group{'s' if len(rest) > 1 else ''}"
+    text = ", ".join(words)
+    if total_first:
+        total = children_change(changes[-1][1], "total")
+        text = f"{total}: {text}" if text else total
+    if not changes:
+        text = "no placement group differs from the baseline by a whole child"
+    return {"date": end, "date_label": date_label(end), "changes": changes, "text": text}
 
 
 def _difference_groups(baseline: dict, scenario: dict) -> list[str]:

@@ -15,15 +15,16 @@ def _month_end(m: int) -> str:
     return f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]}"
 
 
-def _results(ends: dict[str, float], start: dict[str, float]) -> dict:
+def _results(ends: dict[str, float], start: dict[str, float], more: list[str] = ()) -> dict:
     """Results whose groups go in a straight line from `start` to `ends` over 24 months."""
     by_group = {}
-    for g in GROUPS:
+    groups = [*GROUPS, *more]
+    for g in groups:
         mean = [start[g] + (ends[g] - start[g]) * m / 24 for m in range(25)]
         by_group[g] = {"mean": mean, "low": [v - 5 for v in mean], "high": [v + 5 for v in mean]}
-    total = [sum(by_group[g]["mean"][m] for g in GROUPS) for m in range(25)]
+    total = [sum(by_group[g]["mean"][m] for g in groups) for m in range(25)]
     return {
-        "groups": GROUPS,
+        "groups": groups,
         "dates": [_month_end(m) for m in range(25)],
         "by_group": by_group,
         "total": {"mean": total, "low": [v - 9 for v in total], "high": [v + 9 for v in total]},
@@ -40,9 +41,27 @@ def test_headline_names_whole_children_and_leaves_out_groups_that_do_not_change(
     headline = compare_tables.children_headline(BASELINE, SCENARIO)
     assert headline["date_label"] == "31 March 2023"
     assert headline["text"] == (
-        "23 fewer children in residential care, 21 more in in-house fostering, 2 fewer looked after in all"
+        "2 fewer children looked after in all: 23 fewer in residential care, 21 more in in-house fostering"
     )
     assert headline["changes"] == [("residential", -23), ("fostered_in_house", 21), ("total", -2)]
+
+
+def test_headline_names_the_three_largest_changes_and_counts_the_others():
+    ends = {"fostered_in_house": 290.0, "residential": 95.0, "other": 612.0}
+    groups = {**START, "adoption": 50.0, "with_parents": 40.0}
+    baseline = _results(
+        {**ends, "adoption": 50.0, "with_parents": 40.0}, groups, ["adoption", "with_parents"]
+    )
+    scenario = _results(
+        {**ends, "fostered_in_house": 280.0, "residential": 90.0, "adoption": 47.0, "with_parents": 38.0},
+        groups,
+        ["adoption", "with_parents"],
+    )
+    text = compare_tables.children_headline(baseline, scenario)["text"]
+    assert text == (
+        "20 fewer children looked after in all: 10 fewer in in-house fostering, 5 fewer in residential care, "
+        "3 fewer placed for adoption and smaller changes in 1 other group"
+    )
 
 
 def test_headline_of_a_scenario_that_changes_no_child():

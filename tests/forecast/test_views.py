@@ -162,7 +162,7 @@ def test_create_scenario_and_compare(make_user, demo_la, baseline, django_captur
     assert headline["date_label"] == "31 March 2023" and headline["changes"][-1][0] == "total"
     html = page.content.decode()
     assert f"<strong>By 31 March 2023:</strong> {headline['text']}." in html
-    assert "fewer looked after in all" in headline["text"]
+    assert "fewer children looked after in all: " in headline["text"]
     assert [c["id"] for c in page.context["charts"]] == ["compare_difference", "compare_total"]
     assert 'id="figure-compare_difference"' in html and 'id="figure-compare_total"' in html
     assert page.context["saving"]["refused"]  # children move to in-house fostering, which has no unit cost
