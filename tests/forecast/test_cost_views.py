@@ -180,3 +180,14 @@ def test_saving_partial_warns_when_refused_and_links_the_grid(la):
     }
     html = render_to_string("forecast/_saving.html", {"saving": shown, "la": la})
     assert "£1,000 a year less" in html and "govuk-warning-text" not in html and URL not in html
+
+
+def test_cost_note_names_coverage_and_links_data_admins_to_the_grid(la, results):
+    from forecast import cost_tables
+
+    table = cost_tables.cost_table(results)
+    context = {"blocks": [{"id": "costs", "table": table}], "uncosted": ["x"], "la": la}
+    html = render_to_string("forecast/_cost_note.html", {**context, "can_edit_costs": True})
+    assert cost_tables.coverage(results)["text"] in html and "not the authority's whole spend" in html
+    assert f'href="{URL}?la={la.code}"' in html
+    assert URL not in render_to_string("forecast/_cost_note.html", {**context, "can_edit_costs": False})
