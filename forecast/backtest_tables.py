@@ -5,7 +5,7 @@ band achieved as the block's question, and a chart of the total's checks."""
 from __future__ import annotations
 
 from forecast.charts import chart_layout, rgba, with_legend_below
-from forecast.formatting import date_label, group_label, make_table
+from forecast.formatting import date_label, fmt, group_label, make_table
 from placements.charts import PALETTE
 
 
@@ -114,5 +114,25 @@ def backtest_table(results: dict) -> dict | None:
         "a group with no children projected or found is not counted as a check. Checks from start dates six "
         "months apart overlap, so they are not independent."
     )
+    bias = bias_sentence(bt)
+    if bias:
+        table["note"] += " " + bias
     table["figure"] = _figure(bt)
     return table
+
+
+def bias_sentence(bt: dict) -> str | None:
+    """Whether the first year leans one way: the range of the mean error a year ahead over the groups."""
+    bias = {
+        g: b["mean_error"]
+        for g, b in (bt.get("first_year_bias") or {}).items()
+        if b["mean_error"] is not None
+    }
+    if not bias:
+        return None
+    low, high = min(bias, key=bias.get), max(bias, key=bias.get)
+    horizon = (bt.get("horizons") or [12])[0]
+    return (
+        f"Average error {horizon} months ahead, by group: lowest {fmt(bias[low], 'signed')} children, "
+        f"{group_label(low)}; highest {fmt(bias[high], 'signed')}, {group_label(high)}."
+    )

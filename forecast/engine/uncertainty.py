@@ -155,8 +155,9 @@ def describe(u: Uncertainty | None, drift: dict | None) -> dict:
         parts.append("the uncertainty of the rates themselves, estimated from a limited number of children")
     if u is not None and drift is not None and drift["tau"] > 0:
         parts.append(
-            f"year-to-year change in the number entering care (about {drift['tau'] * 100:.0f}% a year, "
-            "from the window's yearly entries and a prior)"
+            f"year-to-year change in the number of children entering care (about {drift['tau'] * 100:.0f}% "
+            "a year, judged from the reference window's yearly entries together with a typical change of "
+            f"{ENTRY_DRIFT_PRIOR * 100:.0f}% a year)"
         )
     return {
         "includes": parts,

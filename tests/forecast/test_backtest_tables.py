@@ -2,7 +2,7 @@
 
 import json
 
-from forecast.backtest_tables import backtest_table, coverage_sentence
+from forecast.backtest_tables import backtest_table, bias_sentence, coverage_sentence
 from forecast.formatting import date_label
 
 
@@ -28,6 +28,7 @@ def test_backtest_table_rows_question_note_and_figure(results):
     assert f"and in {c['total_within']} of {c['total_checks']} for all children" in table["question"]
     assert table["question"].startswith("How well would the model have done?")
     assert "up to 36 months before it" in table["note"]
+    assert "Average error 12 months ahead, by group: lowest " in table["note"]
     names = [t["name"] for t in table["figure"]["data"]]
     assert names == [
         "Projected 12 months ahead, with its 95% band",
@@ -42,3 +43,19 @@ def test_no_table_without_a_rolling_backtest():
     old = {"backtest": {"fit_start": "2019-03-31", "rows": [{"group": "total"}]}}  # a version 1 result
     assert backtest_table(old) is None
     assert coverage_sentence({"coverage": {"checks": 0}}) is None
+
+
+def test_bias_sentence_names_the_lowest_and_highest_group():
+    bt = {
+        "horizons": [12, 24],
+        "first_year_bias": {
+            "residential": {"mean_error": -5.51},
+            "fostered_in_house": {"mean_error": 7.29},
+            "adoption": {"mean_error": 0.2},
+        },
+    }
+    assert bias_sentence(bt) == (
+        "Average error 12 months ahead, by group: lowest −6 children, Residential (children's homes, secure, "
+        "schools); highest +7, Fostered by the local authority (in-house)."
+    )
+    assert bias_sentence({}) is None
