@@ -5,8 +5,8 @@
 
 Imports five synthetic years (--children over 2016/17 to 2020/21, about 160,000 by default) for the demo
 authority through the real import service, then times forecast_run_execute (read the episodes from the
-database, clean them, fit, project 36 months, history, costs, backtest, store the results) and the
-forecast page, which reads the stored results only (median of --requests, after warm-up).
+database, clean them, fit, project 36 months with the band's full uncertainty, history, costs, the
+rolling backtest, store the results) and the forecast page, which reads the stored results only (median of --requests, after warm-up).
 """
 
 from __future__ import annotations
@@ -81,6 +81,13 @@ def main() -> None:
         f"(window {window[0]} to {window[1]}, 36 months; stock {total['mean'][0]:,.0f} -> "
         f"{total['mean'][-1]:,.0f}, 95% {total['low'][-1]:,.0f}-{total['high'][-1]:,.0f})"
     )
+
+    c = run.results["backtest"].get("coverage")
+    if c:
+        print(
+            f"rolling backtest: {c['within']} of {c['checks']} group checks and {c['total_within']} of "
+            f"{c['total_checks']} total checks in the 95% band, from {c['origins']} origins"
+        )
 
     user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
         "bench", password="bench-password-123"
