@@ -253,3 +253,65 @@ class YearlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.la} {self.year} {self.measure} = {self.value} ({self.source})"
+
+
+class LongitudinalEpisode(models.Model):
+    """One row of an authority's longitudinal record (measures.build_longitudinal over its current returns):
+    per child and DECOM, the row of the latest return that holds it, short breaks left out.
+
+    Derived data, kept so that an import merges its own return into it instead of rebuilding it from every
+    return held. LongitudinalState says which current returns it was built from; when they differ, it is
+    rebuilt from the returns.
+    """
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    child = models.CharField(max_length=32)
+    collection_year = models.PositiveSmallIntegerField(help_text="The return the row comes from")
+    decom = models.DateField()
+    dec = models.DateField(null=True)
+    rne = models.CharField(max_length=2, blank=True)
+    ls = models.CharField(max_length=2, blank=True)
+    cin = models.CharField(max_length=2, blank=True)
+    place = models.CharField(max_length=4, blank=True)
+    place_provider = models.CharField(max_length=3, blank=True)
+    rec = models.CharField(max_length=4, blank=True)
+    pl_post_key = models.CharField(max_length=32, blank=True)
+    distance = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["la", "child"], name="longitudinal_la_child"),
+            models.Index(fields=["la", "dec"], name="longitudinal_la_dec"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Longitudinal episode from {self.decom}"
+
+
+class LongitudinalChild(models.Model):
+    """A child of an authority's longitudinal record: the Header row (sex, date of birth) and the UASC row
+    (DUC) of the latest return that holds the child in that table (measures.latest_per_child)."""
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    child = models.CharField(max_length=32)
+    header_year = models.PositiveSmallIntegerField(null=True, help_text="Blank: no Header row")
+    sex = models.CharField(max_length=1, blank=True)
+    dob = models.DateField(null=True)
+    uasc_year = models.PositiveSmallIntegerField(null=True, help_text="Blank: no UASC row")
+    duc = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["la", "child"], name="longitudinal_child_la_child")]
+
+    def __str__(self) -> str:
+        return f"Longitudinal child {self.pk}"
+
+
+class LongitudinalState(models.Model):
+    """Which current returns an authority's longitudinal record was built from (their ids and years)."""
+
+    la = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    returns = models.JSONField(default=list, help_text="[[return id, collection year], ...] in id order")
+
+    def __str__(self) -> str:
+        return f"Longitudinal record of {self.la_id}"
