@@ -60,10 +60,10 @@ from placements.ssda903.tables import (
     clean_frame,
     error,
     limit,
-    megabytes,
     number,
     recognise,
     shape_problem,
+    too_large,
     warning,
 )
 
@@ -115,18 +115,11 @@ class _Reader:
         display = name or "(unnamed file)"
         if isinstance(content, bytes | bytearray | memoryview):
             data = bytes(content)
-            if len(data) > MAX_UPLOAD_BYTES:
-                self.result.problems.append(
-                    error(f"{display}: file is larger than {megabytes(MAX_UPLOAD_BYTES)} and was not read")
-                )
-                return
         else:
             data = content.read(MAX_UPLOAD_BYTES + 1)
-            if len(data) > MAX_UPLOAD_BYTES:
-                self.result.problems.append(
-                    error(f"{display}: file is larger than {megabytes(MAX_UPLOAD_BYTES)} and was not read")
-                )
-                return
+        if len(data) > MAX_UPLOAD_BYTES:
+            self.result.problems.append(too_large(display))
+            return
         self.add_bytes(display, data, top_level=True)
 
     def add_bytes(self, name: str, data: bytes, *, top_level: bool) -> None:

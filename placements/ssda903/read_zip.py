@@ -20,6 +20,7 @@ from placements.ssda903.tables import (
     limit,
     megabytes,
     number,
+    too_large,
 )
 
 
@@ -55,6 +56,9 @@ def zip_members(
         problems.append(bomb_error(name, bomb))
         return
     budget = MAX_ZIP_TOTAL_BYTES
+    unpacks_too_much = (
+        f"{name}: the zip unpacks to more than {megabytes(MAX_ZIP_TOTAL_BYTES)}; it was not read"
+    )
     for info in members:
         check_time()
         member = info.filename
@@ -75,11 +79,7 @@ def zip_members(
             problems.append(error(f"{label}: the file is password-protected and cannot be read"))
             continue
         if info.file_size > budget:
-            problems.append(
-                error(
-                    f"{name}: the zip unpacks to more than {megabytes(MAX_ZIP_TOTAL_BYTES)}; it was not read"
-                )
-            )
+            problems.append(error(unpacks_too_much))
             return
         try:
             with zf.open(info) as fh:
@@ -88,16 +88,10 @@ def zip_members(
             problems.append(error(f"{label}: cannot be unpacked ({exc})"))
             continue
         if len(content) > budget:
-            problems.append(
-                error(
-                    f"{name}: the zip unpacks to more than {megabytes(MAX_ZIP_TOTAL_BYTES)}; it was not read"
-                )
-            )
+            problems.append(error(unpacks_too_much))
             return
         if len(content) > MAX_UPLOAD_BYTES:
-            problems.append(
-                error(f"{label}: file is larger than {megabytes(MAX_UPLOAD_BYTES)} and was not read")
-            )
+            problems.append(too_large(label))
             continue
         budget -= len(content)
         yield label, content

@@ -267,7 +267,8 @@ def generate_return(
             }
         )
         present = np.unique(ep_y["kid"].to_numpy())
-        sex = np.where(male[present], "1", "2") if year <= 2024 else np.where(male[present], "M", "F")
+        sex_codes = ("1", "2") if year <= 2024 else ("M", "F")  # male, female
+        sex = np.where(male[present], *sex_codes)
         header = pd.DataFrame(
             {
                 "CHILD": ids[present],
@@ -283,7 +284,7 @@ def generate_return(
         uasc_table = pd.DataFrame(
             {
                 "CHILD": ids[u],
-                "SEX": np.where(male[u], "1", "2") if year <= 2024 else np.where(male[u], "M", "F"),
+                "SEX": np.where(male[u], *sex_codes),
                 "DOB": dob_text[u],
                 "DUC": duc_text[u],
             }

@@ -147,6 +147,11 @@ def number(count: int) -> str:
     return f"{count:,}"
 
 
+def too_large(label: str) -> Problem:
+    """The error for a file (or zip member) larger than MAX_UPLOAD_BYTES."""
+    return error(f"{label}: file is larger than {megabytes(MAX_UPLOAD_BYTES)} and was not read")
+
+
 def shape_problem(label: str, columns: int, rows: int) -> Problem | None:
     """One error for a table wider than MAX_COLUMNS or longer than MAX_ROWS (rows under the column names)."""
     if columns > limit("MAX_COLUMNS"):

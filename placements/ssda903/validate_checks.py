@@ -95,6 +95,14 @@ class Collector:
         )
         self.frames.append(frame)
 
+    def quoting(
+        self, severity: str, table: str, mask: pd.Series, df: pd.DataFrame, column: str, text: pd.Series | str
+    ) -> None:
+        """Problems for the rows in `mask` that quote the column's value: "PLACE 'U9' <text>"."""
+        self.add(
+            severity, table, mask, column, df[column], column + " '" + df[column].astype("str") + "' " + text
+        )
+
     def problems(self) -> list[Problem]:
         out = list(self.loose)
         if not self.frames:
@@ -135,6 +143,23 @@ def upper(df: pd.DataFrame, column: str) -> pd.Series:
     return codes.upper(df[column])
 
 
+def required_table(c: Collector, raw: RawReturn, table: str) -> pd.DataFrame | None:
+    """A table the return must have, with all its columns; None (and one problem saying why) if not."""
+    df = raw.tables.get(table)
+    if df is None:
+        c.whole(
+            "error",
+            table,
+            f"The return has no {table} table (columns " + ", ".join(TABLE_COLUMNS[table]) + ")",
+        )
+        return None
+    missing = [col for col in TABLE_COLUMNS[table] if col not in df.columns]
+    if missing:
+        c.whole("error", table, f"The {table} table is missing column(s) {', '.join(missing)}")
+        return None
+    return df
+
+
 def check_required(c: Collector, table: str, df: pd.DataFrame, columns: list[str]) -> None:
     for col in columns:
         c.add(
@@ -150,14 +175,7 @@ def check_required(c: Collector, table: str, df: pd.DataFrame, columns: list[str
 def check_dates(c: Collector, table: str, df: pd.DataFrame, column: str) -> pd.Series:
     parsed = parse_dates(df[column])
     bad = df[column].notna() & parsed.isna()
-    c.add(
-        "error",
-        table,
-        bad,
-        column,
-        df[column],
-        column + " '" + df[column].astype("str") + "' is not a real date (expected DD/MM/YYYY)",
-    )
+    c.quoting("error", table, bad, df, column, "is not a real date (expected DD/MM/YYYY)")
     return parsed
 
 
@@ -167,14 +185,7 @@ def check_code(
     up = upper(df, column)
     bad = up.notna() & ~up.isin(valid)
     listed = ", ".join(sorted(valid))
-    c.add(
-        "error",
-        table,
-        bad,
-        column,
-        df[column],
-        column + " '" + df[column].astype("str") + f"' is not a valid {what} code (expected one of {listed})",
-    )
+    c.quoting("error", table, bad, df, column, f"is not a valid {what} code (expected one of {listed})")
 
 
 def check_lengths(c: Collector, table: str, df: pd.DataFrame) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from placements.ssda903 import codes
-from placements.ssda903.tables import TABLE_COLUMNS, RawReturn
+from placements.ssda903.tables import RawReturn
 from placements.ssda903.validate_checks import (
     Collector,
     check_code,
@@ -19,6 +19,7 @@ from placements.ssda903.validate_checks import (
     check_required,
     date_text,
     end_text,
+    required_table,
     upper,
 )
 
@@ -27,29 +28,12 @@ def _place(c: Collector, df: pd.DataFrame, year: int, decom: pd.Series, *, year_
     up = upper(df, "PLACE")
     valid_now = codes.place_codes(year)
     unknown = up.notna() & ~up.isin(codes.PLACE_ALL)
-    c.add(
-        "error",
-        "Episodes",
-        unknown,
-        "PLACE",
-        df["PLACE"],
-        "PLACE '" + df["PLACE"].astype("str") + "' is not a valid placement code",
-    )
+    c.quoting("error", "Episodes", unknown, df, "PLACE", "is not a valid placement code")
     wrong_year = up.notna() & up.isin(codes.PLACE_ALL) & ~up.isin(valid_now)
     if year_checks and wrong_year.any():
         rule = up.map(lambda v: codes.place_rule(v) if isinstance(v, str) else None)
-        c.add(
-            "error",
-            "Episodes",
-            wrong_year,
-            "PLACE",
-            df["PLACE"],
-            "PLACE '"
-            + df["PLACE"].astype("str")
-            + f"' is not valid in a {codes.year_label(year)} return ("
-            + rule.astype("str")
-            + ")",
-        )
+        text = f"is not valid in a {codes.year_label(year)} return (" + rule.astype("str") + ")"
+        c.quoting("error", "Episodes", wrong_year, df, "PLACE", text)
     p2 = (up == "P2") & (decom >= pd.Timestamp(codes.P2_INVALID_FROM))
     c.add(
         "error",
@@ -71,17 +55,8 @@ def check_episodes(
     *,
     year_checks: bool,
 ) -> None:
-    df = raw.tables.get("Episodes")
+    df = required_table(c, raw, "Episodes")
     if df is None:
-        c.whole(
-            "error",
-            "Episodes",
-            "The return has no Episodes table (columns " + ", ".join(TABLE_COLUMNS["Episodes"]) + ")",
-        )
-        return
-    missing = [col for col in TABLE_COLUMNS["Episodes"] if col not in df.columns]
-    if missing:
-        c.whole("error", "Episodes", f"The Episodes table is missing column(s) {', '.join(missing)}")
         return
     if not len(df):
         c.whole("error", "Episodes", "The Episodes table has no rows")
@@ -122,27 +97,14 @@ def check_episodes(
     if "PL_DISTANCE" in df.columns:
         dist = pd.to_numeric(df["PL_DISTANCE"], errors="coerce")
         bad = df["PL_DISTANCE"].notna() & (dist.isna() | (dist < 0) | ~np.isfinite(dist.fillna(0)))
-        c.add(
-            "error",
-            T,
-            bad,
-            "PL_DISTANCE",
-            df["PL_DISTANCE"],
-            "PL_DISTANCE '"
-            + df["PL_DISTANCE"].astype("str")
-            + "' is not a distance in miles (expected a number such as 12.5)",
+        c.quoting(
+            "error", T, bad, df, "PL_DISTANCE", "is not a distance in miles (expected a number such as 12.5)"
         )
 
     if header is not None:
         known = df["CHILD"].isin(header["CHILD"].dropna())
-        c.add(
-            "error",
-            T,
-            df["CHILD"].notna() & ~known,
-            "CHILD",
-            df["CHILD"],
-            "CHILD '" + df["CHILD"].astype("str") + "' has episodes but is not in the Header table",
-        )
+        unknown = df["CHILD"].notna() & ~known
+        c.quoting("error", T, unknown, df, "CHILD", "has episodes but is not in the Header table")
         if dob is not None:
             _before_birth(c, raw, df, decom, header, dob)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from placements.ssda903 import codes
-from placements.ssda903.tables import TABLE_COLUMNS, RawReturn
+from placements.ssda903.tables import RawReturn
 from placements.ssda903.validate_checks import (
     Collector,
     check_code,
@@ -16,6 +16,7 @@ from placements.ssda903.validate_checks import (
     check_required,
     date_text,
     end_text,
+    required_table,
 )
 
 
@@ -23,17 +24,8 @@ def check_header(
     c: Collector, raw: RawReturn, year: int, *, year_checks: bool
 ) -> tuple[pd.DataFrame | None, pd.Series | None]:
     """Check Header; returns the table and its parsed DOBs (None, None when it cannot be checked)."""
-    df = raw.tables.get("Header")
+    df = required_table(c, raw, "Header")
     if df is None:
-        c.whole(
-            "error",
-            "Header",
-            "The return has no Header table (columns " + ", ".join(TABLE_COLUMNS["Header"]) + ")",
-        )
-        return None, None
-    missing = [col for col in TABLE_COLUMNS["Header"] if col not in df.columns]
-    if missing:
-        c.whole("error", "Header", f"The Header table is missing column(s) {', '.join(missing)}")
         return None, None
     check_required(c, "Header", df, ["CHILD", "SEX", "DOB"])
     check_code(c, "Header", df, "SEX", codes.SEX, "SEX")
@@ -51,14 +43,7 @@ def check_header(
         )
     check_lengths(c, "Header", df)
     dup = df["CHILD"].notna() & df["CHILD"].duplicated(keep="first")
-    c.add(
-        "error",
-        "Header",
-        dup,
-        "CHILD",
-        df["CHILD"],
-        "CHILD '" + df["CHILD"].astype("str") + "' appears more than once in Header",
-    )
+    c.quoting("error", "Header", dup, df, "CHILD", "appears more than once in Header")
     return df, dob
 
 
@@ -70,11 +55,4 @@ def check_uasc(c: Collector, raw: RawReturn, header: pd.DataFrame | None) -> Non
         check_dates(c, "UASC", df, "DUC")
     if header is not None and "CHILD" in df.columns:
         missing = df["CHILD"].notna() & ~df["CHILD"].isin(header["CHILD"].dropna())
-        c.add(
-            "warning",
-            "UASC",
-            missing,
-            "CHILD",
-            df["CHILD"],
-            "CHILD '" + df["CHILD"].astype("str") + "' is in the UASC table but not in the Header table",
-        )
+        c.quoting("warning", "UASC", missing, df, "CHILD", "is in the UASC table but not in the Header table")

@@ -6,7 +6,15 @@ import pandas as pd
 
 from placements.ssda903 import tables
 from placements.ssda903.read import read_return
-from placements.ssda903.tables import TABLE_COLUMNS, WIDEST_TABLE, RawReturn, clean_frame, limit, recognise
+from placements.ssda903.tables import (
+    TABLE_COLUMNS,
+    WIDEST_TABLE,
+    RawReturn,
+    clean_frame,
+    limit,
+    recognise,
+    too_large,
+)
 
 from .util import HEADER, errors
 
@@ -82,3 +90,7 @@ def test_row_numbers_are_the_rows_a_person_sees():
     assert raw.row_numbers("Episodes", [0, 4]).tolist() == [1, 5]
     assert raw.row_numbers("Header", pd.Index([0])).tolist() == [2]  # a CSV's first data row
     assert raw.row_numbers("Header", np.array([], dtype=int)).tolist() == []
+
+
+def test_a_file_too_large_is_named_with_the_limit():
+    assert too_large("huge.csv").message == "huge.csv: file is larger than 60 MB and was not read"

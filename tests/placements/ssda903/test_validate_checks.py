@@ -8,7 +8,14 @@ import pytest
 from placements.ssda903 import codes
 from placements.ssda903.tables import RawReturn
 from placements.ssda903.validate import MAX_PROBLEMS, validate_return
-from placements.ssda903.validate_checks import Collector, check_code, check_lengths, end_text, parse_dates
+from placements.ssda903.validate_checks import (
+    Collector,
+    check_code,
+    check_lengths,
+    end_text,
+    parse_dates,
+    required_table,
+)
 
 from .util import episode, errors, header, make_return, only_error
 
@@ -122,3 +129,20 @@ def test_values_longer_than_the_portal_stores_are_refused():
 
 def test_end_text_names_the_collection_year_and_its_last_day():
     assert end_text(2024) == "the end of the 2023/24 collection year (31/03/2024)"
+
+
+def test_a_required_table_missing_a_column_is_one_problem():
+    raw = RawReturn(tables={"Header": pd.DataFrame({"CHILD": ["1"], "SEX": ["1"]})})
+    c = Collector(raw)
+    assert required_table(c, raw, "Header") is None
+    [p] = c.problems()
+    assert p.message == "The Header table is missing column(s) DOB, ETHNIC, UPN, MOTHER, MC_DOB"
+
+
+def test_a_problem_quoting_a_value_names_the_column_and_the_value():
+    df = pd.DataFrame({"PLACE": ["U4", "U9"]})
+    c = Collector(RawReturn())
+    c.quoting("error", "Episodes", df["PLACE"] == "U9", df, "PLACE", "is not a valid placement code")
+    [p] = c.problems()
+    assert (p.row, p.column, p.value) == (3, "PLACE", "U9")
+    assert p.message == "PLACE 'U9' is not a valid placement code"
