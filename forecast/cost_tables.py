@@ -192,11 +192,11 @@ def uncosted_groups(results: dict) -> list[str]:
     return coverage(results)["labels"]
 
 
-def _moves(scenario: dict) -> tuple[list[str], set[str]]:
-    """What the scenario's adjustments move children between: sentences, and the groups concerned (a
-    share target moves children between the providers of its group)."""
+def _moves(scenario: dict) -> tuple[list[str], set[str], set[str]]:
+    """What the scenario's adjustments move children between: sentences, the groups concerned, and those of
+    share targets (which move children between the providers of their group)."""
     specs = (scenario.get("scenario") or {}).get("adjustments") or []
-    words, groups = [], set()
+    words, groups, share_groups = [], set(), set()
     for spec in specs:
         kind = spec.get("kind")
         if kind == "residential_to_fostering":
@@ -207,8 +207,9 @@ def _moves(scenario: dict) -> tuple[list[str], set[str]]:
         elif kind == "in_house_share_target":
             group = spec.get("group", "residential")
             groups.add(group)
+            share_groups.add(group)
             words.append(f"between external and in-house {pair_words(group)}")
-    return words, groups
+    return words, groups, share_groups
 
 
 def _by_pair(results: dict) -> dict[tuple, list[dict]]:
@@ -221,14 +222,19 @@ def _by_pair(results: dict) -> dict[tuple, list[dict]]:
 def scenario_saving(baseline: dict, scenario: dict) -> dict:
     """The difference in cost a scenario makes, or why none is shown.
 
-    Refused (``refused`` True, ``reason`` says why, ``missing`` names them) when a group or provider the
-    scenario moves children to or from has children projected but no unit cost in either run: counting one
-    side of a move would show the cost of the children moved as saved. Otherwise ``annual``: per projection
-    year {"year", "end", "months", "baseline", "scenario", "difference"} (scenario minus baseline; negative
-    is a saving) over the group-provider pairs costed in both runs, with ``coverage`` (the share of the
-    scenario's projected placement-weeks those pairs hold) and ``coverage_baseline``. ``sentence`` says it
-    in words; ``headline`` is the last full year's ("£120,000 a year less, on the costs held")."""
-    moves, groups = _moves(scenario)
+    Refused (``refused`` True, ``reason`` says why, ``missing`` names them) when the scenario moves children
+    between groups (or providers) that are not both costed: a group or provider it moves children INTO has
+    children but no unit cost (the cost of the children moved would be shown as saved), or a group it moves
+    children between has no unit cost for any of its providers, or a share target's group lacks either
+    provider's cost. A provider the scenario only takes children OUT of may lack a cost while its group has
+    another provider's (in-house residential beside external, say): the saving is then shown, left out of
+    both runs and named in ``understated`` (the saving is at least that shown). Otherwise ``annual``: per
+    projection year {"year", "end", "months", "baseline", "scenario", "difference"} (scenario minus
+    baseline; negative is a saving) over the group-provider pairs costed in both runs, with ``coverage``
+    (the share of the scenario's projected placement-weeks those pairs hold) and ``coverage_baseline``.
+    ``sentence`` says it in words; ``headline`` is the last full year's ("£120,000 a year less, on the
+    costs held")."""
+    moves, groups, share_groups = _moves(scenario)
     b_pairs, s_pairs = _by_pair(baseline), _by_pair(scenario)
     pairs = sorted(set(b_pairs) | set(s_pairs))
 
@@ -239,15 +245,25 @@ def scenario_saving(baseline: dict, scenario: dict) -> dict:
         rows = b_pairs.get(pair, []) + s_pairs.get(pair, [])
         return bool(rows) and all(c["cost"] is not None for c in rows)
 
+    def weeks_of(pair_rows, pair):
+        return sum(c["placement_weeks"] or 0.0 for c in pair_rows.get(pair, []))
+
+    def gains(pair):  # the scenario has more placement-weeks in it than the baseline
+        return weeks_of(s_pairs, pair) > weeks_of(b_pairs, pair) * (1 + 1e-6) + 1e-6
+
     order = {g: i for i, g in enumerate(baseline["groups"])}
+    uncosted = [p for p in pairs if p[0] in groups and has_children(p) and not costed(p)]
+    group_costed = {g: any(costed(p) and has_children(p) for p in pairs if p[0] == g) for g in groups}
     missing = sorted(
-        (p for p in pairs if p[0] in groups and has_children(p) and not costed(p)),
+        (p for p in uncosted if gains(p) or not group_costed[p[0]] or p[0] in share_groups),
         key=lambda p: (order.get(p[0], 99), p[1] != "in_house"),
     )
+    understated = [p for p in uncosted if p not in missing]
     out = {
         "refused": False,
         "reason": "",
         "missing": [pair_label(*p) for p in missing],
+        "understated": [pair_label(*p) for p in understated],
         "moves": moves,
         "annual": [],
         "coverage": None,
@@ -306,6 +322,12 @@ def scenario_saving(baseline: dict, scenario: dict) -> dict:
             f"In the year to {date_label(last['end'])}: {out['headline']} (costs are held for "
             f"{out['coverage_text']} of the scenario's projected placement-weeks)."
         )
+        if understated:
+            out["sentence"] += (
+                f" No unit cost is held for {_and(pair_words(*p) for p in understated)}, which the scenario "
+                "moves children out of: the saving on those children is left out, so the true saving is at "
+                "least this."
+            )
     return out
 
 

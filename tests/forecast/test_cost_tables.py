@@ -218,3 +218,41 @@ def test_saving_of_a_computed_scenario_needs_the_fostering_cost(episodes):
     assert not saving["refused"] and [y["year"] for y in saving["annual"]] == [1, 2]
     assert all(y["difference"] < 0 for y in saving["annual"])  # fostering costs less than residential
     assert 0 < saving["coverage"] < 1
+
+
+def test_saving_shown_but_understated_when_only_a_provider_moved_out_of_has_no_cost():
+    """In-house residential has children but no cost; the scenario only takes children out of it, so the
+    saving on the costs held is shown, at least the true one, and names what it leaves out."""
+    rows_b, rows_s = [], []
+    for m in range(1, 13):
+        rows_b += [
+            (m, "residential", "external", 10, 40, 2850.0),
+            (m, "residential", "in_house", 2, 8, None),
+            (m, "fostered_in_house", "in_house", 50, 200, 450.0),
+        ]
+        rows_s += [
+            (m, "residential", "external", 8, 32, 2850.0),
+            (m, "residential", "in_house", 1.6, 6.4, None),
+            (m, "fostered_in_house", "in_house", 52.4, 209.6, 450.0),
+        ]
+    saving = cost_tables.scenario_saving(stored(rows_b), stored(rows_s, MOVE))
+    assert not saving["refused"] and saving["missing"] == []
+    assert saving["understated"] == ["Residential (children's homes, secure, schools) (in-house)"]
+    (year,) = saving["annual"]
+    assert year["difference"] == pytest.approx(12 * (-8 * 2850.0 + 9.6 * 450.0))
+    assert "in-house residential care, which the scenario moves children out of" in saving["sentence"]
+    assert saving["sentence"].endswith("so the true saving is at least this.")
+
+
+def test_saving_refused_when_the_group_moved_out_of_has_no_cost_at_all():
+    baseline = stored(
+        [(1, "residential", "external", 10, 40, None), (1, "fostered_in_house", "in_house", 50, 200, 450.0)]
+    )
+    scenario = stored(
+        [(1, "residential", "external", 8, 32, None), (1, "fostered_in_house", "in_house", 52, 208, 450.0)],
+        MOVE,
+    )
+    saving = cost_tables.scenario_saving(baseline, scenario)
+    assert saving["refused"] and saving["missing"] == [
+        "Residential (children's homes, secure, schools) (external)"
+    ]
