@@ -11,7 +11,7 @@ from collections import defaultdict
 import pandas as pd
 from django.db.models import F, QuerySet
 
-from placements import measures
+from placements import longitudinal, measures
 from placements.models import ChildHeader, Episode, ImportJob, Return, YearlyFigure
 from sufficiency.models import LocalAuthority
 
@@ -187,8 +187,17 @@ def authorities_with_current_returns() -> QuerySet:
 def longitudinal_episodes(*, la: LocalAuthority) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The authority's longitudinal episodes from its current returns (measures.build_longitudinal: one row
     per child and DECOM, latest return first, short breaks out) and one header row per child (the latest
-    return's). For the forecast; the dashboards read stored figures, never episodes."""
+    return's). For the forecast; the dashboards read stored figures, never episodes.
+
+    Read from the stored longitudinal record when it was built from the current returns (the same frames,
+    without reading every return); otherwise built from the returns."""
     returns = dict(Return.objects.current().for_la(la).values_list("pk", "collection_year"))
+    if returns and longitudinal.record_valid(la, returns):
+        episodes, header, _ = longitudinal.record_read(la)
+        episodes = measures.build_longitudinal(
+            episodes[["child", "decom", "dec", "ls", "place", "place_provider", "collection_year"]]
+        )
+        return episodes, measures.latest_per_child(header[["child", "dob", "collection_year"]])
     ep_fields = ["child", "decom", "dec", "ls", "place", "place_provider"]
     rows = Episode.objects.filter(ret_id__in=list(returns)).values_list("ret_id", *ep_fields)
     episodes = pd.DataFrame.from_records(list(rows), columns=["ret_id", *ep_fields])

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from placements import measures
+from placements import longitudinal, measures_update
 from placements.models import ImportJob, ImportProblem, Population, Return, YearlyFigure
 from placements.ssda903 import load
 from sufficiency.leases import heartbeat, lease_lapsed
@@ -536,157 +536,13 @@ def import_data_purge() -> dict[str, int]:
 
 # ---- measures --------------------------------------------------------------------------------------------
 
-
-def _measures_inputs(la: LocalAuthority, staged: Return | None = None) -> tuple:
-    """What an authority's computed measures depend on: its current returns (with `staged` in place of
-    its year) and its populations. Equal keys, equal measures."""
-    return (
-        tuple(sorted(load.la_returns(la, staged).items())),
-        tuple(Population.objects.filter(la=la).order_by("year").values_list("year", "population")),
-    )
-
-
-def _measure_rows(la: LocalAuthority, staged: Return | None = None) -> list[YearlyFigure]:
-    """Every computed measure of every year the authority holds (with `staged` in place of its year)."""
-    years = sorted(set(load.la_returns(la, staged).values()))
-    episodes, header, uasc = load.la_frames(la, staged)
-    populations = dict(Population.objects.filter(la=la).values_list("year", "population"))
-    table = (
-        measures.compute_years(episodes, header, uasc, years, populations)
-        if years
-        else pd.DataFrame(columns=["year", "measure", "value"])
-    )
-    return [
-        YearlyFigure(
-            la=la,
-            year=int(r.year),
-            measure=r.measure,
-            source=YearlyFigure.Source.COMPUTED,
-            value=None if r.value is None or pd.isna(r.value) else float(r.value),
-        )
-        for r in table.itertuples(index=False)
-    ]
-
-
-@dataclass(frozen=True)
-class MeasuresChange:
-    """How making a staged return current changes an authority's computed measures.
-
-    `counts`: the count measures of the years worked out whole (a year the authority did not hold, or
-    whose stored counts are incomplete). `deltas`: for the other years held, the change of each count
-    (only years where some count changes). `held`: every year held once the return is current.
-    """
-
-    counts: dict[int, dict[str, int]]
-    deltas: dict[int, dict[str, int]]
-    held: frozenset[int]
-
-
-def _stored_counts(la: LocalAuthority, years) -> dict[int, dict[str, int]]:
-    """The stored count measures of those years that have every one of them and hang together (none
-    negative; the eight placement groups sum to children looked after, as they always do)."""
-    found: dict[int, dict[str, int]] = {}
-    rows = YearlyFigure.objects.filter(
-        la=la, source=YearlyFigure.Source.COMPUTED, year__in=list(years), measure__in=measures.COUNT_CODES
-    ).values_list("year", "measure", "value")
-    for year, code, value in rows:
-        if value is not None:
-            found.setdefault(year, {})[code] = round(value)
-    return {
-        year: counts
-        for year, counts in found.items()
-        if len(counts) == len(measures.COUNT_CODES)
-        and min(counts.values()) >= 0
-        and sum(counts[g] for g in measures.PLACEMENT_GROUPS) == counts["cla_31_march"]
-    }
-
-
-def _measures_change(la: LocalAuthority, staged: Return) -> MeasuresChange:
-    """What making `staged` current changes in the authority's computed measures, read from the rows
-    of the children that return (and the one it replaces) holds, and nobody else's.
-
-    Every count measure counts children, each child's part depending only on that child's rows (see
-    measures.compute_counts), so a year already held changes by (after - before) over those children; a
-    year not yet held is computed whole from the children with an episode overlapping it. Either way the
-    rows read depend on the size of the return (and of the year), not on how many years are held, and
-    the result equals a computation over every return.
-    """
-    after = load.la_returns(la, staged)
-    before = load.la_returns(la)
-    held = frozenset(after.values())
-    stored = set(_stored_counts(la, held & set(before.values())))
-    if _measures_suspect(la):
-        stored = set()  # the stored counts may not match the returns: every year is computed whole
-    whole = sorted(held - stored)
-    changed = set(before) ^ set(after)  # the staged return and the one it replaces
-    looked_after = (
-        set(load.children_looked_after_in(after, date(whole[0] - 1, 4, 1), date(whole[-1], 3, 31)))
-        if whole
-        else set()
-    )
-    affected = set(load.children_in(changed)) if stored and changed else set()
-    # One read of both sets of children's rows from every return, before and after.
-    episodes, header, uasc = load.returns_frames({**before, **after}, sorted(looked_after | affected))
-
-    def rows(returns: dict[int, int], children: set[str]):
-        return (df[df["ret_id"].isin(list(returns)) & df["child"].isin(children)] for df in (episodes, header, uasc))
-
-    counts: dict[int, dict[str, int]] = {}
-    if whole:
-        computed = measures.compute_counts(*rows(after, looked_after), whole)
-        counts = {year: computed.get(year, dict.fromkeys(measures.COUNT_CODES, 0)) for year in whole}
-    deltas: dict[int, dict[str, int]] = {}
-    if affected:
-        now = measures.compute_counts(*rows(after, affected), stored)
-        was = measures.compute_counts(*rows(before, affected), stored)
-        zero = dict.fromkeys(measures.COUNT_CODES, 0)
-        for year in sorted(stored):
-            delta = {c: now.get(year, zero)[c] - was.get(year, zero)[c] for c in measures.COUNT_CODES}
-            if any(delta.values()):
-                deltas[year] = delta
-    return MeasuresChange(counts=counts, deltas=deltas, held=held)
-
-
-def _measures_suspect(la: LocalAuthority) -> bool:
-    """A current return was made current by a job that did not succeed (left by a crash before the flip
-    and the measures were one transaction), so the stored measures are not known to match it."""
-    return (
-        Return.objects.current()
-        .for_la(la)
-        .filter(job__isnull=False)
-        .exclude(job__status=ImportJob.Status.SUCCEEDED)
-        .exists()
-    )
-
-
-def _measures_apply(la: LocalAuthority, change: MeasuresChange) -> list[int] | None:
-    """Write the changed years' measures (counts, then ratios from them and the populations); returns
-    those years, or None when the stored counts are not those the change was worked out against."""
-    stored = _stored_counts(la, change.deltas)
-    if set(change.deltas) - set(stored):
-        return None
-    counts = dict(change.counts)
-    for year, delta in change.deltas.items():
-        counts[year] = {c: stored[year][c] + delta[c] for c in measures.COUNT_CODES}
-        if any(value < 0 for value in counts[year].values()):
-            return None
-    populations = dict(Population.objects.filter(la=la, year__in=list(counts)).values_list("year", "population"))
-    rows = [
-        YearlyFigure(
-            la=la,
-            year=year,
-            measure=code,
-            source=YearlyFigure.Source.COMPUTED,
-            value=None if value is None else float(value),
-        )
-        for year in sorted(counts)
-        for code, value in measures.from_counts(counts[year], populations.get(year)).items()
-    ]
-    with transaction.atomic():
-        computed = YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED)
-        computed.filter(Q(year__in=list(counts)) | ~Q(year__in=list(change.held))).delete()
-        YearlyFigure.objects.bulk_create(rows, batch_size=2000)
-    return sorted(counts)
+# The import's steps live in placements.measures_update; they are looked up here, where the import runs them.
+MeasuresChange = measures_update.MeasuresChange
+_measures_inputs = measures_update.measures_inputs
+_measures_change = measures_update.measures_change
+_measures_apply = measures_update.measures_apply
+_measures_suspect = measures_update.measures_suspect
+_stored_counts = measures_update.stored_counts
 
 
 def _measures_replace(la: LocalAuthority, rows: list[YearlyFigure]) -> None:
@@ -696,17 +552,21 @@ def _measures_replace(la: LocalAuthority, rows: list[YearlyFigure]) -> None:
 
 
 def measures_recompute(*, la: LocalAuthority) -> list[int]:
-    """Recompute every computed measure of every imported year of an authority; returns the years.
+    """Recompute every computed measure of every imported year of an authority from its current returns
+    (the longitudinal record built afresh from all of them); returns the years.
 
     Read and replaced in one transaction with the authority locked, so the stored measures always
-    match the current returns and populations.
+    match the current returns and populations. The stored longitudinal record is rebuilt too when it
+    was not built from these returns.
     """
     with transaction.atomic():
         LocalAuthority.objects.select_for_update().get(pk=la.pk)
-        rows = _measure_rows(la)
-        _measures_replace(la, rows)
-        years = sorted(set(load.la_returns(la).values()))
-    return years
+        returns = load.la_returns(la)
+        record = measures_update.full_record(returns)
+        _measures_replace(la, measures_update.measure_rows(la, record, returns.values()))
+        if not longitudinal.record_valid(la, returns):
+            longitudinal.record_write(la, returns, record)
+    return sorted(set(returns.values()))
 
 
 # ---- reference figures: population, comparators, published ----------------------------------------------

@@ -1,0 +1,327 @@
+"""An authority's stored longitudinal record: read it, merge a return into it, see what a merge changes.
+
+The measures are computed from the longitudinal record of the reference ("Building the longitudinal
+record": every current return, short breaks dropped, the latest return's row per child and DECOM) and from
+each child's latest Header and UASC rows. Rebuilding that record from every return held made an import's
+cost grow with the years held, so it is stored (LongitudinalEpisode, LongitudinalChild) with the current
+returns it was built from (LongitudinalState), and an import:
+
+- merges its own return into the record of the children that return holds: "the latest collection year
+  wins" is the same whether the returns are merged all at once or one at a time, so when no return is
+  replaced the record of those children is their stored record merged with the new return's rows; a
+  return that replaces another is merged from every return held for its children (the rows it replaced
+  may have hidden an earlier return's);
+- works out, per child, the first day from which the change is visible (`first_change`): a child's part
+  in year Y depends only on its episodes with DECOM on or before 31 March of Y (their DEC mattering only up
+  to that day), its Header and its UASC rows. So the measures of a year whose 31 March is before that day
+  do not change, and only the years that can change are computed again.
+
+The stored record is written in the transaction that makes the return current (`record_write`), and is
+only trusted when it was built from exactly the current returns (`record_valid`); otherwise it is
+rebuilt from the returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+
+from placements import measures
+from placements.models import LongitudinalChild, LongitudinalEpisode, LongitudinalState
+from placements.ssda903.load import CHILD_BATCH, CHUNK
+
+EPISODE_FIELDS = [c for c in measures.EPISODE_COLUMNS if c != "child"]
+CHILD_FIELDS = ["header_year", "sex", "dob", "uasc_year", "duc"]
+_DATES = {"decom", "dec", "dob", "duc"}
+_NEVER = 2**40  # day numbers: "never" and "always", exact as floats (a merge may turn them into floats)
+_ALWAYS = -(2**40)
+
+Frames = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # episodes, header, uasc as measures reads them
+
+
+# ---- which returns the record was built from -------------------------------------------------------------
+
+
+def _key(returns: dict[int, int]) -> list[list[int]]:
+    return [[int(pk), int(year)] for pk, year in sorted(returns.items())]
+
+
+def record_valid(la, returns: dict[int, int]) -> bool:
+    """The stored record was built from exactly these returns ({return id: collection year})."""
+    state = LongitudinalState.objects.filter(la=la).values_list("returns", flat=True).first()
+    return state is not None and state == _key(returns)
+
+
+# ---- merging -----------------------------------------------------------------------------------------
+
+
+def merged(episodes: pd.DataFrame, header: pd.DataFrame, uasc: pd.DataFrame) -> Frames:
+    """The longitudinal record of rows from any number of returns (each row with its collection_year):
+    episodes as measures.build_longitudinal, header and UASC as measures.latest_per_child."""
+    episodes = measures.build_longitudinal(episodes.drop(columns="ret_id", errors="ignore"))
+    episodes = episodes[["child", *EPISODE_FIELDS]] if len(episodes) else _empty_episodes()
+    header = header.drop(columns="ret_id", errors="ignore")
+    uasc = uasc.drop(columns="ret_id", errors="ignore")
+    header = measures.latest_per_child(header) if len(header) else header
+    uasc = measures.latest_per_child(uasc) if len(uasc) else uasc
+    return (
+        episodes.reset_index(drop=True),
+        header[["child", "collection_year", "sex", "dob"]],
+        uasc[["child", "collection_year", "duc"]],
+    )
+
+
+def combine(*parts: Frames) -> Frames:
+    """Several sets of frames as one (each table concatenated)."""
+    return tuple(  # type: ignore[return-value]
+        pd.concat([p[i] for p in parts if len(p[i])] or [parts[0][i]], ignore_index=True) for i in range(3)
+    )
+
+
+def only(frames: Frames, children) -> Frames:
+    """The rows of some children."""
+    wanted = set(children)
+    return tuple(df[df["child"].isin(wanted)] for df in frames)  # type: ignore[return-value]
+
+
+def _day_numbers(series: pd.Series, blank: int) -> np.ndarray:
+    values = pd.to_datetime(series).to_numpy().astype("datetime64[D]")
+    out = values.view(np.int64).copy()
+    out[np.isnat(values)] = blank
+    return out
+
+
+def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Values as compared: blank text and missing numbers alike."""
+    out = pd.DataFrame(index=df.index)
+    for column in columns:
+        values = df[column]
+        if column in _DATES:
+            out[column] = _day_numbers(values, _NEVER)
+        elif column == "distance":
+            out[column] = pd.to_numeric(values).astype("float64").fillna(-1.0)
+        else:
+            out[column] = values.astype(object).where(values.notna(), "").astype(str)
+    return out
+
+
+def first_change(before: Frames, after: Frames) -> pd.Series:
+    """Per child whose record differs: the first day (a day number) from which the difference can be seen,
+    so every year whose 31 March is on or after it may change, and no earlier year can.
+
+    A row added or removed, or changed in anything but DEC and REC, is seen from its DECOM; a row whose DEC
+    or REC alone changed is seen from the earlier of its two DECs (until then it is open either way, and
+    REC only matters once it has ceased); a changed Header or UASC row is seen in every year.
+    """
+    key = ["child", "decom"]
+    main = [c for c in EPISODE_FIELDS if c not in ("collection_year", "decom", "dec", "rec")]
+    b, a = before[0], after[0]
+    both = pd.merge(
+        pd.concat([b[key], _blank(b, [*main, "dec", "rec"])], axis=1),
+        pd.concat([a[key], _blank(a, [*main, "dec", "rec"])], axis=1),
+        on=key,
+        how="outer",
+        suffixes=("_b", "_a"),
+        indicator=True,
+    )
+    decom = _day_numbers(both["decom"], _ALWAYS)
+    one_side = (both["_merge"] != "both").to_numpy()
+    differs = np.zeros(len(both), dtype=bool)
+    for column in main:
+        differs |= (both[f"{column}_b"] != both[f"{column}_a"]).to_numpy()
+    dec_b = both["dec_b"].fillna(_NEVER).to_numpy(dtype=np.int64)
+    dec_a = both["dec_a"].fillna(_NEVER).to_numpy(dtype=np.int64)
+    ending = (dec_b != dec_a) | (both["rec_b"] != both["rec_a"]).to_numpy()
+    seen = np.where(one_side | differs, decom, np.where(ending, np.minimum(dec_b, dec_a), _NEVER))
+    days = pd.Series(seen, index=both["child"].to_numpy()).groupby(level=0).min()
+
+    everything: set[str] = set()
+    for i, columns in ((1, ["sex", "dob"]), (2, ["duc"])):
+        rows = pd.merge(
+            pd.concat([before[i][["child"]], _blank(before[i], columns)], axis=1),
+            pd.concat([after[i][["child"]], _blank(after[i], columns)], axis=1),
+            on="child",
+            how="outer",
+            suffixes=("_b", "_a"),
+            indicator=True,
+        )
+        changed = rows["_merge"] != "both"
+        for column in columns:
+            changed |= rows[f"{column}_b"] != rows[f"{column}_a"]
+        everything.update(rows.loc[changed, "child"])
+    if everything:
+        days = days.reindex(days.index.union(sorted(everything)), fill_value=_NEVER)
+        days.loc[sorted(everything)] = _ALWAYS
+    return days[days < _NEVER].astype(np.int64)
+
+
+# ---- reading and writing the stored record -------------------------------------------------------------
+
+
+def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> list[tuple]:
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(f"t.{connection.ops.quote_name(model._meta.get_field(f).column)}" for f in fields)
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        if children is None:
+            cursor.execute(f"SELECT t.child, {columns} FROM {table} t WHERE t.la_id = %s", [la_id])
+            return cursor.fetchall()
+        if connection.vendor == "postgresql":
+            # One probe of the (la, child) index per child, whatever the planner's statistics say.
+            sql = (
+                f"SELECT t.child, {columns} FROM unnest(%s::text[]) AS c(child) "
+                f"JOIN {table} t ON t.child = c.child AND t.la_id = %s"
+            )
+            step = CHILD_BATCH * 10
+            for start in range(0, len(children), step):
+                cursor.execute(sql, [children[start : start + step], la_id])
+                found += cursor.fetchall()
+            return found
+        for start in range(0, len(children), CHILD_BATCH):
+            batch = children[start : start + CHILD_BATCH]
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"SELECT t.child, {columns} FROM {table} t WHERE t.la_id = %s AND t.child IN ({marks})",
+                [la_id, *batch],
+            )
+            found += cursor.fetchall()
+    return found
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for column in df.columns:
+        if column in _DATES:
+            df[column] = pd.to_datetime(df[column])
+        elif column == "distance":
+            df[column] = pd.to_numeric(df[column]).astype("float64")
+        elif column != "child" and not column.endswith("year"):
+            df[column] = df[column].astype(object).where(df[column] != "", None)
+    return df
+
+
+def _empty_episodes() -> pd.DataFrame:
+    return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in ["child", *EPISODE_FIELDS]})).astype(
+        {"collection_year": "int64"}
+    )
+
+
+def record_read(la, children=None) -> Frames:
+    """The stored record of an authority (or of some of its children) as measures reads it."""
+    wanted = None if children is None else sorted(set(children))
+    if wanted == []:
+        rows, people = [], []
+    else:
+        rows = _fetch(LongitudinalEpisode, EPISODE_FIELDS, la.pk, wanted)
+        people = _fetch(LongitudinalChild, CHILD_FIELDS, la.pk, wanted)
+    episodes = _typed(pd.DataFrame.from_records(rows, columns=["child", *EPISODE_FIELDS]))
+    episodes["collection_year"] = episodes["collection_year"].astype("int64")
+    both = pd.DataFrame.from_records(people, columns=["child", *CHILD_FIELDS])
+    header = both[both["header_year"].notna()].rename(columns={"header_year": "collection_year"})
+    header = _typed(header[["child", "collection_year", "sex", "dob"]].reset_index(drop=True))
+    header["collection_year"] = header["collection_year"].astype("int64")
+    uasc = both[both["uasc_year"].notna()].rename(columns={"uasc_year": "collection_year"})
+    uasc = _typed(uasc[["child", "collection_year", "duc"]].reset_index(drop=True))
+    uasc["collection_year"] = uasc["collection_year"].astype("int64")
+    return episodes, header, uasc
+
+
+def children_overlapping(la, first, last) -> set[str]:
+    """The children of the stored record with an episode overlapping first..last (DECOM on or before
+    `last`, DEC blank or on or after `first`): those who can count in a year within it."""
+    from django.db.models import Q
+
+    rows = LongitudinalEpisode.objects.filter(la=la, decom__lte=last).filter(
+        Q(dec__isnull=True) | Q(dec__gte=first)
+    )
+    return set(rows.values_list("child", flat=True).distinct())
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.astype(object).where(values.notna(), "").astype(str)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.strftime("%Y-%m-%d").astype(object).where(pd.notna(values), None)
+
+
+def _insert(model, columns: list[str], out: pd.DataFrame) -> None:
+    if out.empty:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in columns)
+    step = CHUNK * 4
+    with connection.cursor() as cursor:
+        for start in range(0, len(out), step):
+            chunk = out.iloc[start : start + step]
+            if connection.vendor == "postgresql":
+                with cursor.connection.cursor().copy(
+                    f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+                ) as copy:
+                    copy.write(chunk.to_csv(header=False, index=False, na_rep="\\N"))
+            else:
+                rows = chunk.astype(object).where(chunk.notna(), None).itertuples(index=False, name=None)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+
+def _delete(model, la_id: int, children: list[str] | None) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if children is None:
+            cursor.execute(f"DELETE FROM {table} WHERE la_id = %s", [la_id])
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                f"DELETE FROM {table} WHERE la_id = %s AND child = ANY(%s::text[])", [la_id, children]
+            )
+        else:
+            for start in range(0, len(children), CHILD_BATCH):
+                batch = children[start : start + CHILD_BATCH]
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE la_id = %s AND child IN ({marks})", [la_id, *batch]
+                )
+
+
+def record_write(la, returns: dict[int, int], record: Frames, children=None) -> None:
+    """Store the record of some children (all of the authority's when `children` is None), built from
+    `returns`, in place of what was stored for them. Call it in the transaction that makes those returns
+    current."""
+    episodes, header, uasc = record
+    wanted = None if children is None else sorted(set(children))
+    ep = pd.DataFrame({"la_id": la.pk, "child": episodes["child"].astype(str)}, index=episodes.index)
+    for field in EPISODE_FIELDS:
+        values = episodes[field]
+        if field in _DATES:
+            ep[field] = _dates(values)
+        elif field == "distance":
+            ep[field] = pd.to_numeric(values).astype("float64")
+        elif field == "collection_year":
+            ep[field] = values.astype("int64")
+        else:
+            ep[field] = _text(values)
+    head = pd.DataFrame(
+        {
+            "child": header["child"].astype(str).to_numpy(),
+            "header_year": header["collection_year"].astype("int64").to_numpy(),
+            "sex": _text(header["sex"]).to_numpy(),
+            "dob": _dates(header["dob"]).to_numpy(),
+        }
+    )
+    ua = pd.DataFrame(
+        {
+            "child": uasc["child"].astype(str).to_numpy(),
+            "uasc_year": uasc["collection_year"].astype("int64").to_numpy(),
+            "duc": _dates(uasc["duc"]).to_numpy(),
+        }
+    )
+    people = pd.merge(head, ua, on="child", how="outer")
+    people["sex"] = people["sex"].fillna("")
+    people = people.astype({"header_year": "Int64", "uasc_year": "Int64"})
+    people.insert(0, "la_id", la.pk)
+    with transaction.atomic():
+        for model in (LongitudinalEpisode, LongitudinalChild):
+            _delete(model, la.pk, wanted)
+        _insert(LongitudinalEpisode, ["la", "child", *EPISODE_FIELDS], ep)
+        _insert(LongitudinalChild, ["la", "child", *CHILD_FIELDS], people[["la_id", "child", *CHILD_FIELDS]])
+        LongitudinalState.objects.update_or_create(la=la, defaults={"returns": _key(returns)})

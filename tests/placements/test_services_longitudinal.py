@@ -1,0 +1,184 @@
+"""The stored longitudinal record: an import merges its own return into it, the measures after every
+incremental import equal a full recompute (`measures_recompute`) over several years, and the forecast's
+selector reads the same frames from it as from the returns. Runs on SQLite and on PostgreSQL."""
+
+import functools
+
+import pandas as pd
+import pytest
+
+from placements import longitudinal, selectors
+from placements.models import ImportJob, LongitudinalEpisode, LongitudinalState, Population, YearlyFigure
+from placements.services import import_job_create, import_job_run, measures_recompute
+from placements.ssda903 import load
+from placements.ssda903.synthetic import generate_return
+from sufficiency.models import LocalAuthority
+from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def norfolk(seeded_core):
+    return LocalAuthority.objects.get(code="E10000020")
+
+
+@functools.cache
+def synthetic() -> dict[int, dict[str, pd.DataFrame]]:
+    return generate_return(children=300, first_year=2015, last_year=2021, seed=5)
+
+
+def uploads(tables: dict[str, pd.DataFrame]) -> list[tuple[str, bytes]]:
+    return [(f"{name.lower()}.csv", frame.to_csv(index=False).encode()) for name, frame in tables.items()]
+
+
+def run(la, year, files) -> ImportJob:
+    job = import_job_run(import_job_create(la=la, collection_year=year, uploads=files))
+    assert job.status == ImportJob.Status.SUCCEEDED, (job.stage, job.summary)
+    return job
+
+
+def stored(la) -> dict:
+    rows = YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED)
+    return {(y, m): v for y, m, v in rows.values_list("year", "measure", "value")}
+
+
+def recomputed(la) -> dict:
+    measures_recompute(la=la)
+    return stored(la)
+
+
+def same_record(la) -> bool:
+    """The stored record equals one built afresh from every current return."""
+    fresh = longitudinal.merged(*load.returns_frames(load.la_returns(la)))
+    held = longitudinal.record_read(la)
+    keys = (["child", "decom"], ["child"], ["child"])
+    for mine, theirs, key in zip(held, fresh, keys, strict=True):
+        a = mine.sort_values(key).reset_index(drop=True)
+        b = theirs.sort_values(key).reset_index(drop=True)[list(a.columns)]
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    return True
+
+
+def test_incremental_imports_over_seven_years_equal_a_full_recompute(norfolk):
+    Population.objects.create(la=norfolk, year=2018, population=1_000)
+    returns = synthetic()
+    for year in range(2015, 2022):
+        job = run(norfolk, year, uploads(returns[year]))
+        incremental = stored(norfolk)
+        assert same_record(norfolk), f"record after {year}"
+        assert incremental == recomputed(norfolk), f"after importing {year}"
+        if year > 2015:
+            # A later year merged into the record: it cannot change a year before the first change it makes.
+            assert job.summary["years_recomputed"][-1] == year
+    assert {y for y, _ in stored(norfolk)} == set(range(2015, 2022))
+    assert LongitudinalState.objects.get(la=norfolk).returns == sorted(
+        [pk, year] for pk, year in load.la_returns(norfolk).items()
+    )
+
+
+def test_a_replaced_year_and_an_earlier_year_keep_the_record_and_measures_right(norfolk):
+    returns = synthetic()
+    for year in (2019, 2021, 2017):
+        run(norfolk, year, uploads(returns[year]))
+        assert stored(norfolk) == recomputed(norfolk) and same_record(norfolk)
+    corrected = {name: frame.copy() for name, frame in returns[2019].items()}
+    episodes = corrected["Episodes"]
+    corrected["Episodes"] = episodes[~episodes["CHILD"].isin(episodes["CHILD"].unique()[::4])]
+    corrected["Header"].loc[corrected["Header"].index[::3], "DOB"] = "01/01/2001"
+    run(norfolk, 2019, uploads(corrected))
+    assert stored(norfolk) == recomputed(norfolk)
+    assert same_record(norfolk)
+
+
+def test_a_record_not_built_from_the_current_returns_is_rebuilt(norfolk):
+    returns = synthetic()
+    run(norfolk, 2018, uploads(returns[2018]))
+    LongitudinalEpisode.objects.filter(la=norfolk).delete()  # lost, or left by some other write
+    LongitudinalState.objects.filter(la=norfolk).update(returns=[[0, 2018]])
+    run(norfolk, 2019, uploads(returns[2019]))
+    assert stored(norfolk) == recomputed(norfolk)
+    assert same_record(norfolk)
+
+
+def test_a_dec_filled_in_by_a_later_return_is_seen_from_that_dec():
+    before = (
+        pd.DataFrame(
+            {
+                "child": ["A", "B"],
+                "collection_year": [2018, 2018],
+                "decom": pd.to_datetime(["2016-05-01", "2017-06-01"]),
+                "dec": pd.to_datetime([None, None]),
+                **{
+                    c: [None, None]
+                    for c in ["rne", "ls", "cin", "place", "place_provider", "rec", "pl_post_key"]
+                },
+                "distance": [float("nan")] * 2,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "child": ["A", "B"],
+                "collection_year": [2018, 2018],
+                "sex": ["1", "2"],
+                "dob": pd.to_datetime(["2010-01-01"] * 2),
+            }
+        ),
+        pd.DataFrame({"child": [], "collection_year": [], "duc": pd.to_datetime([])}),
+    )
+    after_episodes = before[0].copy()
+    after_episodes.loc[0, ["dec", "rec", "collection_year"]] = [pd.Timestamp("2018-07-01"), "E4A", 2019]
+    after_header = before[1].copy()
+    after_header.loc[1, "dob"] = pd.Timestamp("2011-01-01")
+    seen = longitudinal.first_change(before, (after_episodes, after_header, before[2]))
+    epoch = pd.Timestamp("1970-01-01")
+    assert seen["A"] == (pd.Timestamp("2018-07-01") - epoch).days  # 2018/19 on; 2017/18 cannot change
+    assert seen["B"] < (pd.Timestamp("1990-01-01") - epoch).days  # a new date of birth: every year
+    assert set(seen.index) == {"A", "B"}
+
+
+def test_the_forecast_reads_the_same_longitudinal_episodes_from_the_stored_record(norfolk):
+    returns = synthetic()
+    for year in (2019, 2020):
+        run(norfolk, year, uploads(returns[year]))
+    from_record = selectors.longitudinal_episodes(la=norfolk)
+    LongitudinalState.objects.filter(la=norfolk).delete()  # the selector builds it from the returns
+    from_returns = selectors.longitudinal_episodes(la=norfolk)
+    for mine, theirs in zip(from_record, from_returns, strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+
+
+def test_an_import_reads_its_own_return_and_its_childrens_record_not_the_years_held(norfolk, monkeypatch):
+    for year in (2016, 2017, 2018):
+        run(
+            norfolk,
+            year,
+            [
+                ("header.csv", csv_bytes(HEADER_COLUMNS, [child(f"K{year}")])),
+                ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode(f"K{year}", f"01/05/{year - 1}")])),
+            ],
+        )
+    read = []
+    original = load.returns_frames
+
+    def recording(returns, children=None):
+        read.append(sorted(returns.values()))
+        return original(returns, children)
+
+    monkeypatch.setattr(load, "returns_frames", recording)
+    run(
+        norfolk,
+        2019,
+        [
+            ("header.csv", csv_bytes(HEADER_COLUMNS, [child("K2018")])),
+            ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode("K2018", "01/05/2017")])),
+        ],
+    )
+    assert read == [[2019]]  # the new return alone, whatever is held
+    assert stored(norfolk)[(2019, "cla_31_march")] == 3
+    assert stored(norfolk) == recomputed(norfolk)
