@@ -89,6 +89,8 @@ CASES = [
         open_to_all=False,
     ),
     Case("forecast:costs", MANAGER),
+    Case("forecast:unit_costs", DATA_ADMIN),  # every group and provider's cost on one page
+    Case("forecast:capacity_at_risk", DATA_ADMIN, args=lambda o: [o["capacity"].pk]),
     Case(
         "forecast:unit_cost_create",
         DATA_ADMIN,
@@ -144,6 +146,9 @@ def demo_objects(seeded_core):
         ),
         "scenario": ForecastScenario.objects.create(la=demo, name="Demo scenario", adjustments=[]),
         "job": ImportJob.objects.create(la=demo, collection_year=2020, status=ImportJob.Status.REJECTED),
+        "capacity": Capacity.objects.create(
+            la=demo, name="Beds", group="residential", value=10, unit="beds", effective_year=2020
+        ),
     }
 
 
