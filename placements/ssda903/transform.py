@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from placements.ssda903 import codes, postcodes
-from placements.ssda903.read import Problem, RawReturn
-from placements.ssda903.validate import parse_dates
+from placements.ssda903.tables import Problem, RawReturn
+from placements.ssda903.validate_checks import parse_dates
 
 __all__ = ["CleanReturn", "pseudonymise", "transform_return"]
 
