@@ -2,8 +2,8 @@
 
 The rules are those of shared/reference/ssda903.md ("Building the longitudinal record" and "Headline
 measures"), with the portal's documented interpretations of the points the reference leaves open. Every
-interpretation is written into the measure's `rule` text (shown on its "About this measure" page) and is
-pinned by a test in tests/placements/test_measures_*.py.
+interpretation is written into the measure's `rule` text (placements.measure_definitions, shown on its
+"About this measure" page) and is pinned by a test in tests/placements/test_measures_*.py.
 
 Input frames (already normalised by the import pipeline):
 
@@ -22,16 +22,36 @@ episode.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from placements.groups import GROUP_MEASURES, GROUPS, group_index_of_codes
+from placements.groups import group_index_of_codes
+from placements.measure_definitions import (
+    AGE_BANDS,
+    CIN_CODES,
+    COUNT_CODES,
+    DERIVED_CODES,
+    MEASURE_CODES,
+    MEASURES,
+    PLACEMENT_GROUPS,
+    MeasureDef,
+)
+from placements.measure_helpers import (
+    _NEVER,
+    _child_key,
+    _codes,
+    _day,
+    _days,
+    _distinct,
+    _first_per_group,
+    _in,
+    _last_per_group,
+    _missing,
+    round_half_up,
+)
 
 __all__ = [
     "MEASURE_CODES",
@@ -45,6 +65,12 @@ __all__ = [
     "from_counts",
     "latest_per_child",
     "round_half_up",
+    "AGE_BANDS",
+    "CIN_CODES",
+    "DERIVED_CODES",
+    "EPISODE_COLUMNS",
+    "PLACEMENT_GROUPS",
+    "SHORT_BREAKS",
 ]
 
 # ---- codes ---------------------------------------------------------------------------------------------
@@ -53,36 +79,6 @@ SHORT_BREAKS = ("V3", "V4")
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 ADOPTION = ("A3", "A4", "A5", "A6")
 NEW_CARER = ("S", "P", "B")
-CIN_CODES = tuple(f"N{i}" for i in range(1, 9))
-
-PLACEMENT_GROUPS = GROUP_MEASURES  # placements/groups.py holds the groups and their rule
-AGE_BANDS = ["age_under_1", "age_1_4", "age_5_9", "age_10_15", "age_16_plus"]
-
-MEASURE_CODES: list[str] = [
-    "cla_31_march",
-    "starts",
-    "ceases",
-    "rate_per_10k",
-    "uasc_31_march",
-    *PLACEMENT_GROUPS,
-    *AGE_BANDS,
-    "sex_male",
-    "sex_female",
-    *[f"cin_{c}" for c in CIN_CODES],
-    "stability_3plus_count",
-    "stability_3plus_pct",
-    "long_term_eligible",
-    "long_term_stable_count",
-    "long_term_stability_pct",
-    "distance_known_count",
-    "distance_over_20_count",
-    "distance_over_20_pct",
-]
-
-# The measures that are ratios of other measures; every other measure counts children, so it is a sum over
-# children of what each child contributes (see compute_counts and from_counts).
-DERIVED_CODES = ("rate_per_10k", "stability_3plus_pct", "long_term_stability_pct", "distance_over_20_pct")
-COUNT_CODES: list[str] = [c for c in MEASURE_CODES if c not in DERIVED_CODES]
 
 EPISODE_COLUMNS = [
     "child",
@@ -98,392 +94,6 @@ EPISODE_COLUMNS = [
     "pl_post_key",
     "distance",
 ]
-
-# Day numbers: DEC / DUC blank are stored as "never", so "blank or > D" is one comparison.
-_NEVER = np.iinfo(np.int64).max
-_EPOCH = dt.date(1970, 1, 1)
-
-
-# ---- measure definitions -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MeasureDef:
-    """What a measure is, for the UI and exports: the rule is shown verbatim on "About this measure"."""
-
-    code: str
-    title: str
-    unit: str  # "count" | "percent" | "rate"
-    polarity: str | None  # "higher_better" | "lower_better" | None
-    group: str
-    rule: str
-    denominator: str | None = None
-    caveats: str = ""
-
-
-_OPEN = (
-    "An episode is open on a date D when DECOM is on or before D and DEC is blank or after D "
-    "(an episode that ceased on 31 March is not open on 31 March)."
-)
-_LONGITUDINAL = (
-    "Computed from the longitudinal record: every imported return of the authority, with episodes "
-    "whose legal status is V3 or V4 (short breaks) dropped first, then, where the same child and DECOM "
-    "appear in several returns, the row from the latest collection year kept."
-)
-_CLA = "the children counted in children looked after on 31 March"
-_CURRENT = (
-    "the episode open on 31 March of the collection year (the one with the latest DECOM if a child has "
-    "more than one open)"
-)
-_HEADER = (
-    "Date of birth and sex come from the Header row of the latest return that holds the child "
-    "(the latest collection year wins, so corrections in later returns apply to every year)."
-)
-_PERIOD = (
-    "The period of care open on 31 March begins at the child's latest episode with RNE = S whose DECOM "
-    "is on or before 31 March, or at the child's earliest held episode where no such episode is held."
-)
-_RETURN = (
-    "An episode is a return, not a new placement, when the child's immediately preceding held episode "
-    "(by DECOM, in the whole longitudinal record) is a temporary placement (PLACE T0-T4) and the episode "
-    "has the same PLACE and the same PL_POST as the last non-temporary episode before that run of "
-    "consecutive temporary episodes; PLACE and PL_POST must both be given (not blank) on both episodes "
-    "to be the same."
-)
-_NEW_PLACEMENT = (
-    "An episode counts as a new placement when its PLACE is not temporary (T0-T4), its RNE is S, P or B "
-    "(a new carer) and it is not a return. " + _RETURN
-)
-_PCT = "Given to one decimal place, rounded half up on the exact ratio (0.25 becomes 0.3)."
-_BLANK = "Blank, not 0, when the denominator is zero."
-
-
-def _m(code, title, unit, group, rule, polarity=None, denominator=None, caveats="") -> MeasureDef:
-    return MeasureDef(code, title, unit, polarity, group, rule, denominator, caveats)
-
-
-_GROUP_RULES = {g.measure: (g.title, g.rule) for g in GROUPS}
-
-_AGE_RULES = {
-    "age_under_1": ("Aged under 1", "under 1 (a date of birth after 31 March also falls here)"),
-    "age_1_4": ("Aged 1 to 4", "1 to 4"),
-    "age_5_9": ("Aged 5 to 9", "5 to 9"),
-    "age_10_15": ("Aged 10 to 15", "10 to 15"),
-    "age_16_plus": ("Aged 16 and over", "16 or over"),
-}
-
-_CIN_TITLES = {
-    "N1": "Abuse or neglect",
-    "N2": "Child's disability",
-    "N3": "Parental illness or disability",
-    "N4": "Family in acute stress",
-    "N5": "Family dysfunction",
-    "N6": "Socially unacceptable behaviour",
-    "N7": "Low income",
-    "N8": "Absent parenting",
-}
-
-
-def _definitions() -> dict[str, MeasureDef]:
-    defs = [
-        _m(
-            "cla_31_march",
-            "Children looked after on 31 March",
-            "count",
-            "Children looked after",
-            f"Distinct children with an episode open on 31 March of the collection year. {_OPEN} "
-            f"{_LONGITUDINAL}",
-        ),
-        _m(
-            "starts",
-            "Children who started to be looked after",
-            "count",
-            "Children looked after",
-            "Distinct children with an episode with RNE = S and DECOM from 1 April to 31 March of the "
-            "collection year (both dates included). A child who started twice in the year counts once. "
-            + _LONGITUDINAL,
-        ),
-        _m(
-            "ceases",
-            "Children who ceased to be looked after",
-            "count",
-            "Children looked after",
-            "Distinct children with an episode with DEC from 1 April to 31 March of the collection year "
-            "(both dates included) and REC not blank and not X1 (X1 means care continues in a new "
-            "episode). A child who ceased twice in the year counts once. " + _LONGITUDINAL,
-        ),
-        _m(
-            "rate_per_10k",
-            "Children looked after per 10,000 children",
-            "rate",
-            "Children looked after",
-            "Children looked after on 31 March divided by the authority's population aged 0 to 17 for "
-            "that year, times 10,000, to one decimal place rounded half up on the exact ratio.",
-            caveats="The population is reference data (ONS mid-year estimate) entered or imported per "
-            "authority and year; the rate is blank where no population (or a population of 0) is held.",
-        ),
-        _m(
-            "uasc_31_march",
-            "Unaccompanied asylum-seeking children looked after on 31 March",
-            "count",
-            "UASC",
-            f"Of {_CLA}, those who appear in the UASC table with DUC (date UASC status ceased) blank or "
-            "after 31 March of the collection year. The UASC row of the latest return that holds the "
-            "child is used.",
-            caveats="The UASC table is optional: where an authority's returns do not include it, this "
-            "count is 0.",
-        ),
-    ]
-    for code in PLACEMENT_GROUPS:
-        title, rule = _GROUP_RULES[code]
-        defs.append(
-            _m(
-                code,
-                title,
-                "count",
-                "Placement mix",
-                f"Of {_CLA}, by the PLACE and PLACE_PROVIDER of {_CURRENT}: {rule} Codes are compared "
-                "case-insensitively. The eight placement groups sum to children looked after on 31 March.",
-            )
-        )
-    for code in AGE_BANDS:
-        title, band = _AGE_RULES[code]
-        defs.append(
-            _m(
-                code,
-                title,
-                "count",
-                "Age",
-                f"Of {_CLA}, those aged {band} on 31 March of the collection year, in whole years from "
-                "the date of birth (a child whose birthday is 31 March has had it; a 29 February "
-                f"birthday is compared as month and day). {_HEADER}",
-                caveats="Children with no date of birth are in no age band, so the bands may sum to "
-                "less than children looked after.",
-            )
-        )
-    defs += [
-        _m(
-            "sex_male",
-            "Boys",
-            "count",
-            "Sex",
-            f"Of {_CLA}, those whose SEX is 1 or M (case-insensitive). {_HEADER}",
-            caveats="SEX U, blank or any other value is counted in neither boys nor girls.",
-        ),
-        _m(
-            "sex_female",
-            "Girls",
-            "count",
-            "Sex",
-            f"Of {_CLA}, those whose SEX is 2 or F (case-insensitive). {_HEADER}",
-            caveats="SEX U, blank or any other value is counted in neither boys nor girls.",
-        ),
-    ]
-    for c in CIN_CODES:
-        defs.append(
-            _m(
-                f"cin_{c}",
-                f"Category of need: {_CIN_TITLES[c]} ({c})",
-                "count",
-                "Category of need",
-                f"Of {_CLA}, those whose CIN is {c} on the first episode of the period of care open on "
-                f"31 March. {_PERIOD}",
-                caveats="A blank or unrecognised CIN on that episode is counted in no category.",
-            )
-        )
-    placements_rule = (
-        "Placements during the year, for each of " + _CLA + ": take the child's episodes that overlap the "
-        "collection year (DECOM on or before 31 March and DEC blank or on or after 1 April), ignoring "
-        "temporary placements (PLACE T0-T4). The first such episode counts as one placement; each later "
-        "one counts only if its RNE is S, P or B (a new carer) and it is not a return. " + _RETURN
-    )
-    defs += [
-        _m(
-            "stability_3plus_count",
-            "Children with 3 or more placements in the year",
-            "count",
-            "Stability",
-            placements_rule + " Counted: children with 3 or more placements.",
-        ),
-        _m(
-            "stability_3plus_pct",
-            "Children with 3 or more placements in the year (%)",
-            "percent",
-            "Stability",
-            "Children with 3 or more placements during the year divided by children looked after on "
-            f"31 March, times 100. {placements_rule} {_PCT} {_BLANK}",
-            polarity="lower_better",
-            denominator="cla_31_march",
-        ),
-    ]
-    long_term = (
-        f"Eligible: {_CLA} who are aged under 16 on 31 March (by date of birth; children with no date of "
-        "birth are not eligible) and whose period of care began on or before 30 September three years "
-        f"before the end of the collection year (2½ years before 31 March). {_PERIOD} "
-        "Stable: eligible children whose current placement began on or before 31 March two years before "
-        "the end of the collection year. The current placement begins at the latest episode with DECOM "
-        "on or before 31 March that counts as a new placement, or at the child's earliest held episode "
-        f"where there is none. {_NEW_PLACEMENT} When the open episode is an adoption placement (PLACE "
-        "A3-A6), the placement before the adoption placement counts as its beginning: find the adoption "
-        "placement's own beginning as above, then take the latest episode counting as a new placement "
-        "whose DECOM is strictly before that beginning, or the child's earliest held episode where there "
-        "is none."
-    )
-    defs += [
-        _m(
-            "long_term_eligible",
-            "Children eligible for the long-term stability measure",
-            "count",
-            "Stability",
-            long_term,
-        ),
-        _m(
-            "long_term_stable_count",
-            "Children in a long-term stable placement",
-            "count",
-            "Stability",
-            long_term,
-        ),
-        _m(
-            "long_term_stability_pct",
-            "Children in a long-term stable placement (%)",
-            "percent",
-            "Stability",
-            f"Stable children divided by eligible children, times 100. {long_term} {_PCT} {_BLANK}",
-            polarity="higher_better",
-            denominator="long_term_eligible",
-        ),
-    ]
-    distance = (
-        f"Of {_CLA}, the distance from home of the placement of {_CURRENT}: PL_DISTANCE where the "
-        "Episodes table gives it, otherwise the straight-line distance between HOME_POST and PL_POST "
-        "where both resolve to coordinates; unknown otherwise."
-    )
-    defs += [
-        _m(
-            "distance_known_count",
-            "Children whose placement distance is known",
-            "count",
-            "Distance",
-            distance + " Counted: children whose distance is known.",
-        ),
-        _m(
-            "distance_over_20_count",
-            "Children placed more than 20 miles from home",
-            "count",
-            "Distance",
-            distance + " Counted: children whose distance is strictly more than 20.0 miles (exactly "
-            "20.0 is not over).",
-        ),
-        _m(
-            "distance_over_20_pct",
-            "Children placed more than 20 miles from home (%)",
-            "percent",
-            "Distance",
-            "Children placed strictly more than 20.0 miles from home divided by children whose distance "
-            f"is known, times 100. {distance} {_PCT} {_BLANK}",
-            polarity="lower_better",
-            denominator="distance_known_count",
-            caveats="Children whose distance is unknown are left out of both the count and the denominator.",
-        ),
-    ]
-    out = {d.code: d for d in defs}
-    assert list(out) == MEASURE_CODES
-    return out
-
-
-MEASURES: dict[str, MeasureDef] = _definitions()
-
-
-# ---- helpers -------------------------------------------------------------------------------------------
-
-
-def round_half_up(numerator: int, denominator: float | int | None, scale: int = 100) -> float | None:
-    """numerator / denominator * scale to one decimal place, half up, on the exact ratio; None if /0.
-
-    Exact (fractions.Fraction), so 1/400*100 = 0.25 gives 0.3, never float's 0.2.
-    """
-    if _missing(denominator):
-        return None
-    den = Fraction(denominator)
-    if den == 0:
-        return None
-    tenths = Fraction(int(numerator)) * scale * 10 / den
-    return math.floor(tenths + Fraction(1, 2)) / 10
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _clean_text(value: object, upper: bool = True) -> str | None:
-    """One code value as the measures compare it: stripped, upper-cased; blank forms -> None."""
-    if _missing(value):
-        return None
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        value = int(value)  # a code such as SEX 1 read as the number 1.0
-    text = str(value).strip()
-    if upper:
-        text = text.upper()
-    return text or None
-
-
-def _codes(series: pd.Series, upper: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Normalised integer codes (-1 = blank) and their values, cleaning each distinct value once."""
-    raw_codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    cleaned = pd.Series([_clean_text(u, upper) for u in uniques], dtype=object)
-    clean_codes, clean_uniques = pd.factorize(cleaned, use_na_sentinel=True)
-    lookup = np.append(clean_codes, -1).astype(np.int64)  # index -1 (blank) -> -1
-    return lookup[raw_codes], np.asarray(clean_uniques, dtype=object)
-
-
-def _in(codes: np.ndarray, uniques: np.ndarray, values: Iterable[str]) -> np.ndarray:
-    """Boolean mask: the code's value is one of `values` (blank is never in)."""
-    hit = np.append(np.isin(uniques.astype(str), list(values)), False)
-    return hit[codes]
-
-
-def _days(series: pd.Series, blank: int | None = None) -> np.ndarray:
-    """Dates as int64 day numbers; NaT -> `blank` (or stays the NaT integer if blank is None)."""
-    if not pd.api.types.is_datetime64_any_dtype(series):
-        series = pd.to_datetime(series)
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_localize(None)
-    values = series.to_numpy().astype("datetime64[D]")
-    out = values.view(np.int64).copy()
-    if blank is not None:
-        out[np.isnat(values)] = blank
-    return out
-
-
-def _day(year: int, month: int, day: int) -> int:
-    return (dt.date(year, month, day) - _EPOCH).days
-
-
-def _child_key(series: pd.Series) -> pd.Series:
-    """Child ids as plain str (object), missing -> None, so ints and strs of the same id match."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    names = np.append(np.array([str(u) for u in uniques], dtype=object), None)
-    return pd.Series(names[codes], index=series.index, dtype=object)
-
-
-def _last_per_group(group: np.ndarray) -> np.ndarray:
-    """Positions of the last element of each run of equal values in a sorted array."""
-    if group.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.append(group[1:] != group[:-1], True))
-
-
-def _first_per_group(group: np.ndarray) -> np.ndarray:
-    if group.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.insert(group[1:] != group[:-1], 0, True))
-
-
-def _distinct(sorted_ids: np.ndarray) -> int:
-    return int(_first_per_group(sorted_ids).size)
 
 
 # ---- the longitudinal record ---------------------------------------------------------------------------
@@ -564,8 +174,6 @@ class _Prepared:
     dob_monthday: np.ndarray
     sex: np.ndarray  # per child: 1 male, 2 female, 0 neither
     uasc_until: np.ndarray  # per child: DUC day number, _NEVER if blank, -inf-ish if not in UASC
-
-
 
 
 def _prepare(longitudinal: pd.DataFrame, header: pd.DataFrame, uasc: pd.DataFrame) -> _Prepared:
@@ -768,8 +376,12 @@ def from_counts(counts: Mapping[str, int], population: float | int | None) -> di
     derived = {
         "rate_per_10k": None if _missing(population) else round_half_up(cla, population, 10_000),
         "stability_3plus_pct": round_half_up(counts["stability_3plus_count"], cla),
-        "long_term_stability_pct": round_half_up(counts["long_term_stable_count"], counts["long_term_eligible"]),
-        "distance_over_20_pct": round_half_up(counts["distance_over_20_count"], counts["distance_known_count"]),
+        "long_term_stability_pct": round_half_up(
+            counts["long_term_stable_count"], counts["long_term_eligible"]
+        ),
+        "distance_over_20_pct": round_half_up(
+            counts["distance_over_20_count"], counts["distance_known_count"]
+        ),
     }
     return {code: derived[code] if code in derived else counts[code] for code in MEASURE_CODES}
 

@@ -240,7 +240,6 @@ class YearlyFigure(models.Model):
     note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-
     class Meta:
         db_table = "placements_measurevalue"  # its name before the rename (migration 0005)
         constraints = [

@@ -105,7 +105,9 @@ def complete_years(member_ids: list[int]) -> list[int]:
 # ---- pooling -------------------------------------------------------------------------------------------
 
 
-def pool(per_authority: list[dict[str, float | None]], populations: list[int | None]) -> dict[str, float | None]:
+def pool(
+    per_authority: list[dict[str, float | None]], populations: list[int | None]
+) -> dict[str, float | None]:
     """One area's measures for one year from its authorities' measures: sums of counts, ratios of sums.
 
     `per_authority` holds each member's stored computed figures; `populations` each member's population
@@ -153,7 +155,9 @@ def pooled_measures(member_ids: list[int], years: list[int]) -> dict[int, dict[s
     }
 
 
-def computed_measures(*, area: LocalAuthority, year: int | None = None) -> list[tuple[int, str, float | None]]:
+def computed_measures(
+    *, area: LocalAuthority, year: int | None = None
+) -> list[tuple[int, str, float | None]]:
     """(year, measure, value) of an area's computed figures, for the years every member's return is held,
     in the same shape and order as placements.selectors.computed_measures gives for one authority."""
     ids = list(members(area).values_list("pk", flat=True))
@@ -236,7 +240,9 @@ class AreaFigures:
         return "No figure held"
 
 
-def area_figures(*, area: LocalAuthority, year: int, member_las: list[LocalAuthority] | None = None) -> AreaFigures:
+def area_figures(
+    *, area: LocalAuthority, year: int, member_las: list[LocalAuthority] | None = None
+) -> AreaFigures:
     """The area's figures for `year`: computed when every member's return is held, else its comparator.
 
     `member_las` overrides the membership (an authority's statistical neighbours); the comparator then
@@ -328,7 +334,9 @@ def authority_figures(
 def region_years(region: LocalAuthority) -> list[int]:
     """Years for which any figure is held for the region or any of its authorities, latest first."""
     ids = list(members(region).values_list("pk", flat=True)) + [region.pk]
-    years = YearlyFigure.objects.filter(la_id__in=ids, measure__in=RANKED_MEASURES).values_list("year", flat=True)
+    years = YearlyFigure.objects.filter(la_id__in=ids, measure__in=RANKED_MEASURES).values_list(
+        "year", flat=True
+    )
     return sorted(set(years), reverse=True)
 
 

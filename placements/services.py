@@ -12,143 +12,77 @@ computed from it, so the measures always match the current returns. `import_data
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 import re
 import shutil
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
-import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
 from placements import longitudinal, measures_update
+from placements.import_housekeeping import (
+    import_data_purge,
+    import_jobs_expire_stale,
+    import_problems_purge,
+    returns_remove_leftovers,
+    upload_folders_remove_orphans,
+)
+from placements.import_housekeeping import remove_upload as _remove_upload
+from placements.import_lock import (
+    NEVER_STARTED_MESSAGE,
+    STOPPED_MESSAGE,
+    TOO_LONG_MESSAGE,
+    WAITED_TOO_LONG_MESSAGE,
+    WAITING_STAGE,
+    ImportLock,
+    ImportStopped,
+    import_lock,
+    imports_folder,
+)
 from placements.models import ImportJob, ImportProblem, Population, Return, YearlyFigure
+from placements.reference_figures import (
+    RowProblem,
+    _read_table,
+    _writable_area_codes,
+    comparators_import,
+    comparators_load,
+    published_load,
+)
 from placements.ssda903 import load
-from sufficiency.leases import heartbeat, lease_lapsed
+from sufficiency.leases import heartbeat
 from sufficiency.models import LocalAuthority
 
 logger = logging.getLogger(__name__)
 
-
-# What a data admin reads when an import did not finish (job.stage and job.summary["error"]).
-STOPPED_MESSAGE = "The import stopped before it finished; nothing was changed. Start it again."
-NEVER_STARTED_MESSAGE = (
-    "The import never started (the background worker was not running); nothing was changed. Start it again."
-)
-TOO_LONG_MESSAGE = (
-    "The import took longer than the {minutes} minutes allowed and was stopped; nothing was changed. "
-    "Start it again, and ask for help if it happens again."
-)
-
-
-WAITING_STAGE = "Waiting for another import of {la} {year} to finish"
-WAITED_TOO_LONG_MESSAGE = (
-    "Another import of {la} {year} was still running after {minutes}, so this one never started; "
-    "nothing was changed. Start it again once that import has finished."
-)
-
-
-class ImportStopped(Exception):
-    """The job must stop: it ran past its time limit, or it was given up as dead while it ran."""
-
-
-def imports_folder() -> Path:
-    """Where uploaded files wait for the worker (one folder per job, named by the job's id)."""
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-# ---- one import per authority and year at a time ---------------------------------------------------------
-
-
-class ImportLock:
-    """At most one import of an authority's collection year runs at a time, across threads, worker
-    processes and (on PostgreSQL) machines.
-
-    PostgreSQL: a session-level advisory lock keyed by authority and year, so it is never held by a
-    transaction (imports write in many short ones) and is released by the server when the holder's
-    connection ends, even if its process was killed. Other databases (SQLite, one machine): an exclusive
-    `flock` on a file per authority and year under MEDIA_ROOT, released by the kernel when the process
-    ends. Imports of other authorities or other years never wait for each other.
-    """
-
-    NAMESPACE = 903  # the first 16 bits of the advisory lock key: this lock's own range of keys
-
-    def __init__(self, la_id: int, collection_year: int):
-        self.la_id, self.collection_year = int(la_id), int(collection_year)
-        self.key = (self.NAMESPACE << 48) | (self.la_id << 16) | self.collection_year
-        self._file = None
-        self._held = False
-
-    def acquire(self) -> bool:
-        """Take the lock if nobody holds it; returns whether it is now held (never waits)."""
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.key])
-                self._held = bool(cursor.fetchone()[0])
-            return self._held
-        import fcntl
-
-        folder = Path(settings.MEDIA_ROOT) / "import-locks"
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / f"{self.la_id}-{self.collection_year}.lock", "a+")  # noqa: SIM115
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
-        self._file, self._held = handle, True
-        return True
-
-    def release(self) -> None:
-        if not self._held:
-            return
-        self._held = False
-        if self._file is None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
-            return
-        import fcntl
-
-        try:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-        finally:
-            self._file.close()
-            self._file = None
-
-
-@contextmanager
-def _import_lock(job: ImportJob) -> Iterator[None]:
-    """Hold the job's authority-and-year lock while the block runs; wait for it while another import of
-    the same authority and year runs (the job says so), at most until the job's time limit."""
-    from placements.ssda903.codes import year_label
-
-    lock = ImportLock(job.la_id, job.collection_year)
-    names = {"la": job.la.name, "year": year_label(job.collection_year)}
-    last_beat = None
-    while not lock.acquire():
-        limit = settings.IMPORT_JOB_MAX_SECONDS
-        if job.started_at and (timezone.now() - job.started_at).total_seconds() > limit:
-            minutes = max(1, round(limit / 60))
-            waited = f"{minutes} minute" + ("" if minutes == 1 else "s")
-            raise ImportStopped(WAITED_TOO_LONG_MESSAGE.format(**names, minutes=waited))
-        if last_beat is None or time.monotonic() - last_beat >= 2:
-            _progress(job, 0, WAITING_STAGE.format(**names))  # also renews the lease, stops a given-up job
-            last_beat = time.monotonic()
-        time.sleep(0.2)
-    try:
-        yield
-    finally:
-        lock.release()
+# Names other modules import from here, wherever they are defined.
+__all__ = [
+    "NEVER_STARTED_MESSAGE",
+    "STOPPED_MESSAGE",
+    "TOO_LONG_MESSAGE",
+    "WAITED_TOO_LONG_MESSAGE",
+    "WAITING_STAGE",
+    "ImportLock",
+    "ImportStopped",
+    "MeasuresChange",
+    "RowProblem",
+    "comparators_import",
+    "comparators_load",
+    "files_checksum",
+    "import_data_purge",
+    "import_job_create",
+    "import_job_run",
+    "import_jobs_expire_stale",
+    "import_problems_purge",
+    "imports_folder",
+    "measures_recompute",
+    "population_import",
+    "published_load",
+    "returns_remove_leftovers",
+    "upload_folders_remove_orphans",
+]
 
 
 # ---- import jobs -----------------------------------------------------------------------------------------
@@ -251,12 +185,6 @@ def _record_problems(job: ImportJob, problems: list) -> None:
     job.warning_count = sum(1 for p in problems if p.severity == "warning")
 
 
-def _remove_upload(job: ImportJob) -> None:
-    # The uploaded files hold personal data: they are not kept once the job has ended, whatever its outcome.
-    if job.upload_dir:
-        shutil.rmtree(job.upload_dir, ignore_errors=True)
-
-
 def _finish(job: ImportJob, status: str, stage: str) -> ImportJob:
     job.status = status
     job.stage = stage
@@ -299,7 +227,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
     job.status, job.started_at, job.heartbeat_at = ImportJob.Status.RUNNING, now, now
     staged = None
     try:
-        with heartbeat(ImportJob, job.pk), _import_lock(job):
+        with heartbeat(ImportJob, job.pk), import_lock(job, _progress):
             current = Return.objects.current().filter(la=job.la, collection_year=job.collection_year).first()
             if current is not None and current.checksum == job.checksum and _measures_complete(current):
                 job.summary = _return_summary(current)
@@ -421,119 +349,6 @@ def _return_summary(ret: Return) -> dict:
     }
 
 
-# ---- dead jobs, leftovers and retention --------------------------------------------------------------
-
-
-def import_jobs_expire_stale() -> int:
-    """Mark dead import jobs failed and delete what they left; cheap enough to call on every data page.
-
-    Dead: RUNNING with a lease older than IMPORT_JOB_LEASE_SECONDS (the worker was killed or restarted),
-    or QUEUED for longer than IMPORT_JOB_QUEUE_MAX_SECONDS (no worker ran it). Their uploaded files and
-    half-written returns are deleted, as are replaced returns' rows left by a crash. Returns how many
-    jobs were marked failed.
-    """
-    now = timezone.now()
-    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(lease_lapsed(now))
-    queued = ImportJob.objects.filter(
-        status=ImportJob.Status.QUEUED,
-        created_at__lt=now - timedelta(seconds=settings.IMPORT_JOB_QUEUE_MAX_SECONDS),
-    )
-    expired = 0
-    for dead, message in ((running, STOPPED_MESSAGE), (queued, NEVER_STARTED_MESSAGE)):
-        for job in list(dead.only("pk", "upload_dir")):
-            # Conditional: a job that renewed its lease (or finished) since it was read is left alone.
-            if dead.filter(pk=job.pk).update(
-                status=ImportJob.Status.FAILED, stage=message, summary={"error": message}, finished_at=now
-            ):
-                expired += 1
-                logger.warning("Import job %s was given up: %s", job.pk, message)
-                _remove_upload(job)
-    returns_remove_leftovers()
-    upload_folders_remove_orphans()
-    return expired
-
-
-def returns_remove_leftovers() -> int:
-    """Delete STAGING returns no live job is writing, and SUPERSEDED returns a crash left; returns how many."""
-    lapsed = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
-    leftovers = Return.objects.filter(
-        Q(state=Return.State.SUPERSEDED)
-        | Q(state=Return.State.STAGING, job__isnull=True, imported_at__lt=lapsed)
-        | (Q(state=Return.State.STAGING, job__isnull=False) & ~Q(job__status=ImportJob.Status.RUNNING))
-    )
-    removed = 0
-    for ret in list(leftovers):
-        load.return_delete(ret)
-        removed += 1
-    return removed
-
-
-def upload_folders_remove_orphans() -> int:
-    """Delete upload folders whose job has ended or does not exist (after a crash); returns how many.
-
-    A folder without a job is left alone for one lease period: its job may be being created.
-    """
-    root = imports_folder()
-    if not root.is_dir():
-        return 0
-    folders = {p.name: p for p in root.iterdir() if p.is_dir()}
-    waiting = {
-        str(pk)
-        for pk in ImportJob.objects.filter(
-            pk__in=[n for n in folders if _is_uuid(n)],
-            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
-        ).values_list("pk", flat=True)
-    }
-    known = {
-        str(pk)
-        for pk in ImportJob.objects.filter(pk__in=[n for n in folders if _is_uuid(n)]).values_list(
-            "pk", flat=True
-        )
-    }
-    young = time.time() - settings.IMPORT_JOB_LEASE_SECONDS
-    removed = 0
-    for name, path in folders.items():
-        if name in waiting or (name not in known and path.stat().st_mtime > young):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed += 1
-    return removed
-
-
-def _is_uuid(name: str) -> bool:
-    return bool(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", name))
-
-
-def import_problems_purge(*, now=None) -> int:
-    """Delete the error reports (ImportProblem rows: raw CHILD ids, dates of birth) of imports that ended
-    more than IMPORT_PROBLEM_RETENTION_DAYS ago; the job keeps its counts and says the report was removed.
-    Returns how many problem rows were deleted."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.IMPORT_PROBLEM_RETENTION_DAYS)
-    jobs = list(
-        ImportJob.objects.filter(finished_at__lt=cutoff, problems_removed_at__isnull=True)
-        .filter(problems__isnull=False)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    deleted = 0
-    for job_id in jobs:
-        while True:
-            ids = list(ImportProblem.objects.filter(job_id=job_id).values_list("pk", flat=True)[:20000])
-            if not ids:
-                break
-            with transaction.atomic():
-                deleted += ImportProblem.objects.filter(pk__in=ids).delete()[0]
-        ImportJob.objects.filter(pk=job_id).update(problems_removed_at=now)
-    return deleted
-
-
-def import_data_purge() -> dict[str, int]:
-    """The daily housekeeping (`manage.py purge_import_data`): dead jobs, leftovers, orphan upload
-    folders, and error reports past their retention period."""
-    return {"jobs_failed": import_jobs_expire_stale(), "problems_deleted": import_problems_purge()}
-
-
 # ---- measures --------------------------------------------------------------------------------------------
 
 # The import's steps live in placements.measures_update; they are looked up here, where the import runs them.
@@ -569,50 +384,7 @@ def measures_recompute(*, la: LocalAuthority) -> list[int]:
     return sorted(set(returns.values()))
 
 
-# ---- reference figures: population, comparators, published ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    value: str
-    message: str
-
-
-def _read_table(name: str, content: bytes) -> pd.DataFrame:
-    """A CSV or XLSX upload as a DataFrame of strings."""
-    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-        try:
-            return pd.read_excel(io.BytesIO(content), engine="calamine", dtype=str).fillna("")
-        except Exception as exc:
-            raise ValueError(f"{name} is not a readable .xlsx workbook ({exc})") from exc
-    text = content.decode("utf-8-sig", errors="replace")
-    if not text.strip():
-        raise ValueError(f"{name} is empty")
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-
-
-def _writable_area_codes(user, *, with_comparators: bool) -> set[str] | None:
-    """The area codes a user may write reference figures for; None when any (no user, or no limits).
-
-    Population: the user's own authorities. Comparators: those, their statistical neighbours, the
-    regions and England (the areas their dashboards compare with).
-    """
-    if user is None or user.is_superuser or not user.local_authorities.exists():
-        return None
-    own = LocalAuthority.objects.visible_to(user)
-    codes = set(own.values_list("code", flat=True))
-    if with_comparators:
-        codes |= set(
-            LocalAuthority.objects.filter(pk__in=own.values("statistical_neighbours")).values_list(
-                "code", flat=True
-            )
-        )
-        codes |= set(
-            LocalAuthority.objects.exclude(kind=LocalAuthority.Kind.LA).values_list("code", flat=True)
-        )
-    return codes
+# ---- population (rates are recomputed from it) ---------------------------------------------------------
 
 
 def population_import(*, name: str, content: bytes, user=None) -> tuple[int, list[RowProblem]]:
@@ -654,115 +426,3 @@ def population_import(*, name: str, content: bytes, user=None) -> tuple[int, lis
             if Return.objects.current().for_la(la).exists():
                 measures_recompute(la=la)
     return len(rows), []
-
-
-def comparators_import(
-    *, name: str, content: bytes, source_document: str = "uploaded", user=None
-) -> tuple[int, list[RowProblem]]:
-    """Import comparator figures in long format `area_code,year,measure,value`: all rows or none.
-
-    `area_code` is an ONS code the portal holds (England E92000001, a region, a neighbour) or
-    `SN_AVG_<ONS code>` for the average of that authority's statistical neighbours.
-    """
-    df = _read_table(name, content)
-    df.columns = [c.strip().lower() for c in df.columns]
-    missing = {"area_code", "year", "measure", "value"} - set(df.columns)
-    if missing:
-        return 0, [RowProblem(1, ", ".join(sorted(missing)), "", "Required column is missing")]
-    las = {la.code: la for la in LocalAuthority.objects.all()}
-    writable = _writable_area_codes(user, with_comparators=True)
-    problems, rows = [], []
-    for i, r in enumerate(df.to_dict("records"), start=2):
-        code = r["area_code"].strip()
-        source = YearlyFigure.Source.COMPARATOR
-        if code.startswith("SN_AVG_"):
-            code, source = code.removeprefix("SN_AVG_"), YearlyFigure.Source.SN_AVERAGE
-        year, measure, value = r["year"].strip(), r["measure"].strip(), r["value"].strip()
-        row_problems = []
-        if code not in las:
-            row_problems.append(
-                RowProblem(i, "area_code", r["area_code"], "Not an area code the portal holds")
-            )
-        elif writable is not None and code not in writable:
-            row_problems.append(
-                RowProblem(
-                    i,
-                    "area_code",
-                    r["area_code"],
-                    "You may not change this area's figures: it is not one of your authorities, "
-                    "their statistical neighbours, a region or England",
-                )
-            )
-        if not (year.isdigit() and 2000 <= int(year) <= 2100):
-            row_problems.append(RowProblem(i, "year", year, "Year must be a collection year such as 2020"))
-        if not measure or len(measure) > 60:
-            row_problems.append(RowProblem(i, "measure", measure, "Measure code is missing or too long"))
-        try:
-            number = float(value) if value else None
-        except ValueError:
-            row_problems.append(RowProblem(i, "value", value, "Value must be a number (or blank)"))
-        problems += row_problems
-        if not row_problems:
-            rows.append(
-                YearlyFigure(
-                    la=las[code],
-                    year=int(year),
-                    measure=measure,
-                    value=number,
-                    source=source,
-                    source_document=r.get("source_document", "").strip() or source_document,
-                    source_section=r.get("source_section", "").strip(),
-                    quote=r.get("quote", "").strip(),
-                    note=r.get("note", "").strip(),
-                )
-            )
-    if problems:
-        return 0, problems
-    with transaction.atomic():
-        for mv in rows:
-            YearlyFigure.objects.update_or_create(
-                la=mv.la,
-                year=mv.year,
-                measure=mv.measure,
-                source=mv.source,
-                source_document=mv.source_document,
-                defaults={
-                    "value": mv.value,
-                    "source_section": mv.source_section,
-                    "quote": mv.quote,
-                    "note": mv.note,
-                },
-            )
-    return len(rows), []
-
-
-def published_load(path: Path) -> int:
-    """Load the seed documents' published figures (fixtures/published_measures.csv); idempotent."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        records = list(csv.DictReader(fh))
-    las = {la.code: la for la in LocalAuthority.objects.all()}
-    with transaction.atomic():
-        for r in records:
-            YearlyFigure.objects.update_or_create(
-                la=las[r["la_code"]],
-                year=int(r["year"]),
-                measure=r["measure"],
-                source=YearlyFigure.Source.PUBLISHED,
-                source_document=r["source_document"],
-                defaults={
-                    "value": float(r["value"]) if r["value"] else None,
-                    "source_section": r.get("source_section", ""),
-                    "quote": r.get("quote", ""),
-                    "note": r.get("note", ""),
-                },
-            )
-    return len(records)
-
-
-def comparators_load(path: Path) -> int:
-    """Load the seed documents' comparator figures (fixtures/comparators.csv); idempotent."""
-    content = path.read_bytes()
-    saved, problems = comparators_import(name=path.name, content=content, source_document="")
-    if problems:
-        raise ValueError(f"{path}: " + "; ".join(f"row {p.row} {p.column}: {p.message}" for p in problems))
-    return saved

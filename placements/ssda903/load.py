@@ -237,7 +237,9 @@ def returns_frames(
             # One index probe per child and return ((return, child) index), whatever the statistics say:
             # a list of children in a join with an unnested array is planned as a nested loop over them.
             table = connection.ops.quote_name(model._meta.db_table)
-            columns = ", ".join(f"t.{connection.ops.quote_name(model._meta.get_field(f).column)}" for f in fields)
+            columns = ", ".join(
+                f"t.{connection.ops.quote_name(model._meta.get_field(f).column)}" for f in fields
+            )
             sql = (
                 f"SELECT t.ret_id, {columns} FROM unnest(%s::text[]) AS c(child) "
                 f"JOIN {table} t ON t.child = c.child AND t.ret_id = ANY(%s)"
@@ -249,7 +251,9 @@ def returns_frames(
             return found
         for start in range(0, len(children), CHILD_BATCH):
             batch = children[start : start + CHILD_BATCH]
-            found += fetch(model.objects.filter(ret_id__in=ids, child__in=batch).values_list("ret_id", *fields))
+            found += fetch(
+                model.objects.filter(ret_id__in=ids, child__in=batch).values_list("ret_id", *fields)
+            )
         return found
 
     def frame(model, fields: list[str]) -> pd.DataFrame:
