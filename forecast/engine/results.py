@@ -178,7 +178,9 @@ def forecast_compute(
         history_dates = sorted({*history_dates, ref_end})
     pairs = fm.pair_counts(prepared, history_dates)  # one snapshot per month: history, fit and backtest
     history = pairs.stock
-    rates = _fit(prepared, pairs, ref_start, ref_end)
+    # before the data held the stock is incomplete (children already in care would count as entries)
+    fit_start = max(ref_start, data_start) if data_start < ref_end else ref_start
+    rates = _fit(prepared, pairs, fit_start, ref_end)
     start_index = history_dates.index(ref_end)
     stock = history[start_index]
     adjustments = []
@@ -218,7 +220,7 @@ def forecast_compute(
         },
         "rates": {
             "months": int(rates.months),
-            "ref_start": ref_start.date().isoformat(),
+            "ref_start": fit_start.date().isoformat(),
             "ref_end": ref_end.date().isoformat(),
             "entries_per_month": {
                 g: _num(rates.entries[g_idx == i].sum(), 3) for i, g in enumerate(fm.GROUPS)

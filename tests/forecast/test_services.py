@@ -164,3 +164,19 @@ def test_a_run_stored_under_an_older_results_version_is_not_found(demo_la, monke
     assert selectors.forecast_run_find(**args) == old
     monkeypatch.undo()
     assert selectors.forecast_run_find(**args) is None  # the page asks for a new run
+
+
+def test_the_fit_starts_no_earlier_than_the_data_held():
+    entries = np.full(fm.N_STATES, 0.5)
+    exits = np.full(fm.N_STATES, 0.03)
+    T = np.tile(np.eye(fm.N_GROUPS), (fm.N_BANDS, 1, 1))
+    episodes, header = fm.simulate_episodes(entries, exits, T, "2016-03-31", 60, seed=4)
+    held = {"data_start": "2017-03-31", "data_end": "2021-03-31", "unit_costs": []}
+    early = forecast_compute(
+        episodes, header, ref_start="2015-03-31", ref_end="2021-03-31", horizon_months=12, **held
+    )
+    within = forecast_compute(
+        episodes, header, ref_start="2017-03-31", ref_end="2021-03-31", horizon_months=12, **held
+    )
+    assert early["rates"]["ref_start"] == "2017-03-31" and early["rates"]["months"] == 48
+    assert early["total"] == within["total"]
