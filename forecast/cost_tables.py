@@ -350,6 +350,7 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
     the scenario's saving is refused (scenario_saving), no total is given and the table's note says why;
     otherwise each year's total of the costed placements names its coverage."""
     saving = scenario_saving(baseline, scenario)
+    moved = _moves(scenario)[1]
 
     def by_key(results):
         out: dict[tuple, float | None] = {}
@@ -388,16 +389,11 @@ def compare_costs_table(baseline: dict, scenario: dict) -> dict:
             note = f"No unit cost held for {' or '.join(sorted(missing))}: not counted" if missing else ""
             tb += vb or 0.0
             ts += vs or 0.0
-            rows.append(
-                [
-                    label,
-                    group_label(g),
-                    rounded(vb, 0),
-                    rounded(vs, 0),
-                    rounded((vs or 0) - (vb or 0), 0),
-                    note,
-                ]
-            )
+            difference = rounded((vs or 0) - (vb or 0), 0)
+            if saving["refused"] and g in moved:  # one side of a refused move: no difference to read as saved
+                difference = None
+                note = f"{note}; no difference shown, the move is not costed on both sides".lstrip("; ")
+            rows.append([label, group_label(g), rounded(vb, 0), rounded(vs, 0), difference, note])
         if saving["refused"]:
             continue
         note = "Only the costed providers." if partial else ""
@@ -454,7 +450,7 @@ def cost_figure(results: dict) -> dict:
         for i, name in enumerate(sorted(totals))
     ]
     cov = coverage(results)
-    layout = chart_layout("Cost of the costed placements", "Projection year")
+    layout = chart_layout("Cost in the year", "Projection year")
     layout["xaxis"]["type"] = "category"
     layout["yaxis"]["tickprefix"] = "£"
     layout["barmode"] = "stack"

@@ -61,8 +61,8 @@ def run_about(run: ForecastRun) -> list[str]:
     what = f"scenario '{run.scenario.name}'" if run.scenario_id else "baseline (nothing changes)"
     lines = [
         f"Placement forecast: {run.la}, {what}",
-        f"Rates fitted over {run.ref_start:%d %B %Y} to {run.ref_end:%d %B %Y}; "
-        f"projected {run.horizon_months} months from {run.ref_end:%d %B %Y}.",
+        f"Rates fitted over {run.ref_start:%-d %B %Y} to {run.ref_end:%-d %B %Y}; "
+        f"projected {run.horizon_months} months from {run.ref_end:%-d %B %Y}.",
         "Method: monthly stock-and-flow (Markov) model of the authority's own SSDA903 episodes "
         "(forecast.engine.model). The 95% band is the process variance given the fitted rates only.",
         "Costs: placement-weeks times the weekly unit cost in force; groups with no unit cost are blank.",

@@ -32,7 +32,7 @@ from forecast.selectors import forecast_run_find
 from forecast.services import forecast_run_request
 
 
-def _blocks(run: ForecastRun, capacities) -> list[dict]:
+def _blocks(run: ForecastRun, capacities, *, can_edit_costs: bool = False) -> list[dict]:
     """Chart + table blocks of a succeeded run, in page order. A table dict may carry its own "question" (the
     words above it) and "figure", which win over the defaults here."""
     r = run.results
@@ -86,10 +86,12 @@ def _blocks(run: ForecastRun, capacities) -> list[dict]:
             b["table"] = ft.yearly_view(b["table"], r)
         b["figure_id"] = f"figure-{b['id']}"
         b["csv_url"] = reverse("forecast:table_csv", args=[run.pk, b["id"]])
+        if b["id"] == "costs" and can_edit_costs:  # beside the cost chart: where to enter what is missing
+            b["question"] = cost_tables.cost_question(r, f"{reverse('forecast:unit_costs')}?la={run.la.code}")
     return blocks
 
 
-def _run_context(run: ForecastRun | None) -> dict:
+def _run_context(run: ForecastRun | None, *, can_edit_costs: bool = False) -> dict:
     if run is None or run.status != ForecastRun.Status.SUCCEEDED:
         return {"run": run}
     capacities = list(Capacity.objects.filter(la=run.la))
@@ -98,7 +100,7 @@ def _run_context(run: ForecastRun | None) -> dict:
     return {
         "run": run,
         "results": r,
-        "blocks": _blocks(run, capacities),
+        "blocks": _blocks(run, capacities, can_edit_costs=can_edit_costs),
         "uncosted": cost_tables.uncosted_groups(r),
         "start_total": r["total"]["mean"][0],
         "end_total": r["total"]["mean"][end],
@@ -121,7 +123,7 @@ def forecast(request):
             "la": la,
             "authorities": visible(request.user),
             **chosen,
-            **_run_context(run),
+            **_run_context(run, can_edit_costs=can_edit_costs(request.user)),
             "can_edit_scenarios": can_edit_scenarios(request.user),
             "can_edit_costs": can_edit_costs(request.user),
         },

@@ -112,7 +112,7 @@ def _sign_out(page):
     page.wait_for_load_state("load")
 
 
-def test_a_saving_is_shown_only_once_both_sides_of_a_move_are_costed(
+def test_a_saving_is_shown_only_once_the_placement_moved_into_is_costed(
     browser_page, login_as, assert_accessible, make_user, demo_returns
 ):
     from forecast.models import Capacity, ForecastScenario, UnitCost
@@ -164,7 +164,8 @@ def test_a_saving_is_shown_only_once_both_sides_of_a_move_are_costed(
     assert_accessible(page)
     _sign_out(page)
 
-    # a data admin follows the link to the unit costs and enters the in-house costs of both sides of the move
+    # a data admin follows the link to the unit costs and enters the cost of in-house fostering, the
+    # placement the scenario moves children into (residential care already has its external cost)
     login_as(page, make_user(DATA_ADMIN))
     page.goto(url)
     page.locator("#saving").get_by_role("link", name="Enter the missing unit costs").click()
@@ -172,7 +173,6 @@ def test_a_saving_is_shown_only_once_both_sides_of_a_move_are_costed(
     assert_accessible(page)
     page.get_by_label("In force from").fill("1/4/2018")
     page.locator("#id_fostered_in_house__in_house").fill("450")
-    page.locator("#id_residential__in_house").fill("3000")
     page.get_by_role("button", name="Save unit costs").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Unit costs and capacities")
 

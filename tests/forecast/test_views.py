@@ -47,6 +47,21 @@ def test_forecast_page_shows_the_stored_run(manager_client, baseline, django_ass
     assert suff["rows"][0][2] in ("Room", "At risk (≥90% full)", "Shortfall")
 
 
+def test_the_cost_block_links_data_admins_to_the_missing_unit_costs(manager_client, make_user, baseline):
+    from django.test import Client
+
+    def cost_question(client):
+        blocks = client.get("/forecast/", PARAMS).context["blocks"]
+        return str(next(b for b in blocks if b["id"] == "costs")["question"])
+
+    link = 'href="/forecast/costs/unit-costs/?la=Z99999999"'
+    assert "No unit cost held for" in cost_question(manager_client)
+    assert link not in cost_question(manager_client)  # a manager cannot enter costs
+    admin = Client()
+    admin.force_login(make_user(DATA_ADMIN))
+    assert link in cost_question(admin)
+
+
 def test_page_query_count_does_not_grow_with_episodes(manager_client, baseline):
     with CaptureQueriesContext(connection) as queries:
         manager_client.get("/forecast/", PARAMS)
