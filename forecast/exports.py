@@ -57,6 +57,13 @@ def xlsx_response(tables: list[dict], about: list[str], filename: str) -> HttpRe
     return response
 
 
+def band_includes(results: dict) -> list[str]:
+    """What a stored run's 95% band allows for, in words (the process alone for a run stored without it)."""
+    return (results.get("band") or {}).get("includes") or [
+        "the chance of which children enter care, move placement and leave, given the fitted rates only"
+    ]
+
+
 def run_about(run: ForecastRun) -> list[str]:
     what = f"scenario '{run.scenario.name}'" if run.scenario_id else "baseline (nothing changes)"
     lines = [
@@ -64,8 +71,10 @@ def run_about(run: ForecastRun) -> list[str]:
         f"Rates fitted over {run.ref_start:%-d %B %Y} to {run.ref_end:%-d %B %Y}; "
         f"projected {run.horizon_months} months from {run.ref_end:%-d %B %Y}.",
         "Method: monthly stock-and-flow (Markov) model of the authority's own SSDA903 episodes "
-        "(forecast.engine.model). The 95% band is the process variance given the fitted rates only.",
-        "Costs: placement-weeks times the weekly unit cost in force; groups with no unit cost are blank.",
+        "(forecast.engine).",
+        "The 95% band allows for " + "; ".join(band_includes(run.results)) + ".",
+        "Costs: placement-weeks times the weekly unit cost in force. Groups and providers with no unit cost "
+        "held are blank and left out of every total, so the totals are not the whole spend on placements.",
     ]
     if run.la.is_synthetic:
         lines.append("Synthetic demonstration data: not a real authority's figures.")

@@ -41,8 +41,9 @@ def _blocks(run: ForecastRun, capacities, *, can_edit_costs: bool = False) -> li
         {
             "table": tables["total"],
             "figure": charts.total_figure(r),
-            "question": "How many children will be looked after? The shaded band holds 95% of outcomes "
-            "if the rates of the reference window hold.",
+            "question": "How many children will be looked after? The shaded band should hold the actual "
+            "number 95 times in 100: it allows for chance, for the rates being estimated from a limited number "
+            "of children, and for entries changing from year to year.",
         },
         {
             "table": tables["by_group"],
