@@ -11,6 +11,7 @@ from forecast.charts import chart_layout, with_legend_below
 from forecast.engine.costs import yearly_costs
 from forecast.formatting import PROVIDER_LABELS, date_label, group_label, make_table, rounded
 from placements.charts import PALETTE
+from placements.groups import GROUP_SHORT_NAMES
 
 MIN_CHILDREN = 0.05  # an average below this is an empty group or provider, not a missing cost
 # Groups whose provider is fixed by the group's own rule: their label needs no "(in-house)".
@@ -21,22 +22,9 @@ FIXED_PROVIDER = {
 }
 
 
-# A group in a sentence: "moves children from residential care to in-house fostering".
-SHORT_NAMES = {
-    "fostered_relative_friend": "fostering by relatives or friends",
-    "fostered_in_house": "in-house fostering",
-    "fostered_agency": "agency fostering",
-    "adoption": "placement for adoption",
-    "with_parents": "placement with parents",
-    "residential": "residential care",
-    "semi_independent": "semi-independent or supported living",
-    "other": "other placements",
-}
-
-
 def pair_words(group: str, provider: str | None = None) -> str:
     """A group (and provider) in a sentence: "in-house residential care", "agency fostering"."""
-    name = SHORT_NAMES.get(group, group)
+    name = GROUP_SHORT_NAMES.get(group, group)
     if provider is None or FIXED_PROVIDER.get(group) == provider:
         return name
     return f"{PROVIDER_LABELS[provider].lower()} {name}"

@@ -62,6 +62,17 @@ GROUP_KEYS: list[str] = [g.key for g in GROUPS]
 GROUP_MEASURES: list[str] = [g.measure for g in GROUPS]
 GROUP_CHOICES: list[tuple[str, str]] = [(g.key, g.title) for g in GROUPS]
 GROUP_LABELS: dict[str, str] = dict(GROUP_CHOICES)
+# A group in a sentence: "moves children from residential care to in-house fostering".
+GROUP_SHORT_NAMES: dict[str, str] = {
+    "fostered_relative_friend": "fostering by relatives or friends",
+    "fostered_in_house": "in-house fostering",
+    "fostered_agency": "agency fostering",
+    "adoption": "placement for adoption",
+    "with_parents": "placement with parents",
+    "residential": "residential care",
+    "semi_independent": "semi-independent or supported living",
+    "other": "other placements",
+}
 OTHER = GROUP_KEYS.index("other")
 
 

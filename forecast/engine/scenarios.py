@@ -23,6 +23,7 @@ import pandas as pd
 
 from forecast.engine.costs import project_costs
 from forecast.engine.model import GROUPS, N_BANDS, N_GROUPS, N_STATES, Projection, project_matrix
+from placements.groups import GROUP_SHORT_NAMES
 
 
 @dataclass(frozen=True)
@@ -215,10 +216,10 @@ def describe_spec(spec: Mapping[str, Any]) -> str:
         return f"Entries into care: {abs(a.rate) * 100:g}% {word} each year, compounding"
     if isinstance(a, ResidentialToFostering):
         return (
-            f"{a.fraction * 100:g}% of children in {a.source.replace('_', ' ')} move to "
-            f"{a.target.replace('_', ' ')} each year"
+            f"{a.fraction * 100:g}% of children in {GROUP_SHORT_NAMES.get(a.source, a.source)} move to "
+            f"{GROUP_SHORT_NAMES.get(a.target, a.target)} each year"
         )
     return (
-        f"In-house share of {a.group.replace('_', ' ')} rises (or falls) in a straight line to "
-        f"{a.share * 100:g}% by {pd.Timestamp(a.by):%d %B %Y} (costs only)"
+        f"In-house share of {GROUP_SHORT_NAMES.get(a.group, a.group)} rises (or falls) in a straight line to "
+        f"{a.share * 100:g}% by {pd.Timestamp(a.by):%-d %B %Y} (costs only)"
     )

@@ -60,11 +60,13 @@ def test_descriptions():
         describe_spec({"kind": "entry_trend", "rate": -0.05})
         == "Entries into care: 5% fewer each year, compounding"
     )
-    assert describe_spec({"kind": "residential_to_fostering", "fraction": 0.1}).startswith(
-        "10% of children in residential move to fostered in house"
+    assert (
+        describe_spec({"kind": "residential_to_fostering", "fraction": 0.1})
+        == "10% of children in residential care move to in-house fostering each year"
     )
-    assert "20% by 31 March 2024" in describe_spec(
-        {"kind": "in_house_share_target", "share": 0.2, "by": "2024-03-31"}
+    assert describe_spec({"kind": "in_house_share_target", "share": 0.2, "by": "2024-04-01"}) == (
+        "In-house share of residential care rises (or falls) in a straight line to 20% by 1 April 2024 "
+        "(costs only)"
     )
 
 
