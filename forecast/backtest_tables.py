@@ -136,3 +136,45 @@ def bias_sentence(bt: dict) -> str | None:
         f"Average error {horizon} months ahead, by group: lowest {fmt(bias[low], 'signed')} children, "
         f"{group_label(low)}; highest {fmt(bias[high], 'signed')}, {group_label(high)}."
     )
+
+
+def summary_view(table: dict, results: dict) -> dict:
+    """The page's view of the backtest: per placement group (and all children) and months ahead, how many
+    checks held the actual in the band and the average error; the CSV and XLSX keep every check."""
+    bt = results.get("backtest") or {}
+    groups = [*results.get("groups", []), "total"]
+    rows = []
+    for group in groups:
+        for horizon in bt.get("horizons", []):
+            checks = [r for r in bt.get("rows", []) if r["group"] == group and r["horizon"] == horizon]
+            if not checks:
+                continue
+            errors = [r["error"] for r in checks if r["error"] is not None]
+            pcts = [abs(r["pct_error"]) for r in checks if r["pct_error"] is not None]
+            within = sum(1 for r in checks if r["within_band"])
+            rows.append(
+                [
+                    group_label(group),
+                    horizon,
+                    f"{within} of {len(checks)}",
+                    sum(errors) / len(errors) if errors else None,
+                    sum(abs(e) for e in errors) / len(errors) if errors else None,
+                    sum(pcts) / len(pcts) if pcts else None,
+                ]
+            )
+    view = make_table(
+        table["id"],
+        "Backtest by placement group: checks with the actual in the 95% band, and the average error",
+        [
+            ("Placement group", "text"),
+            ("Months ahead", "whole"),
+            ("Actual within the band", "text"),
+            ("Average error (projected − actual)", "signed"),
+            ("Average size of the error", "count"),
+            ("Average size of the error %", "pct"),
+        ],
+        rows,
+    )
+    keep = {k: v for k, v in table.items() if k not in ("title", "columns", "rows", "cells")}
+    note = (keep.get("note") or "") + " The CSV has every check: each start date, group and date checked."
+    return {**keep, **view, "note": note.strip()}

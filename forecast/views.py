@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forecast import charts, cost_tables
+from forecast import backtest_tables, charts, cost_tables
 from forecast import tables as ft
 from forecast.choices import (
     can_edit_costs,
@@ -85,6 +85,8 @@ def _blocks(run: ForecastRun, capacities, *, can_edit_costs: bool = False) -> li
         b["figure"] = b["table"].get("figure", b["figure"])
         if b["id"] in ("total", "by_group", "by_band"):
             b["table"] = ft.yearly_view(b["table"], r)
+        if b["id"] == "backtest":  # every check is in the CSV; the page sums them up by group
+            b["table"] = backtest_tables.summary_view(b["table"], r)
         b["figure_id"] = f"figure-{b['id']}"
         b["csv_url"] = reverse("forecast:table_csv", args=[run.pk, b["id"]])
         if b["id"] == "costs" and can_edit_costs:  # beside the cost chart: where to enter what is missing

@@ -2,7 +2,7 @@
 
 import json
 
-from forecast.backtest_tables import backtest_table, bias_sentence, coverage_sentence
+from forecast.backtest_tables import backtest_table, bias_sentence, coverage_sentence, summary_view
 from forecast.formatting import date_label
 
 
@@ -59,3 +59,18 @@ def test_bias_sentence_names_the_lowest_and_highest_group():
         "schools); highest +7, Fostered by the local authority (in-house)."
     )
     assert bias_sentence({}) is None
+
+
+def test_the_page_sums_the_checks_up_by_group_and_months_ahead(results):
+    bt = results["backtest"]
+    table = backtest_table(results)
+    view = summary_view(table, results)
+    assert view["id"] == "backtest" and view["question"] == table["question"]
+    assert view["note"].endswith("The CSV has every check: each start date, group and date checked.")
+    assert len(view["rows"]) <= 9 * len(bt["horizons"]) < len(table["rows"])
+    total = [r for r in view["rows"] if r[0] == "All placements" and r[1] == 12]
+    checks = [r for r in bt["rows"] if r["group"] == "total" and r["horizon"] == 12]
+    within = sum(r["within_band"] for r in checks)
+    assert total[0][2] == f"{within} of {len(checks)}"
+    assert total[0][3] == sum(r["error"] for r in checks) / len(checks)
+    assert total[0][4] == sum(abs(r["error"]) for r in checks) / len(checks)
