@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.costs import project_costs
-from forecast.engine.model import GROUPS, N_BANDS, N_GROUPS, N_STATES, Projection, project_matrix
+from forecast.engine.model import GROUPS, N_BANDS, N_GROUPS, N_STATES, Projection, project
+from forecast.engine.uncertainty import FULL
 from placements.groups import GROUP_SHORT_NAMES
 
 
@@ -98,18 +99,17 @@ class Scenario:
 
 
 def run_scenario(baseline: Projection, scenario: Scenario) -> Projection:
-    """Re-run the baseline's projection (same rates, initial stock, start, horizon) with the scenario."""
+    """Re-run the baseline's projection (same rates, initial stock, start, horizon) with the scenario; its band
+    holds the rates' uncertainty and change of entries when the baseline's does, as a run's."""
     if baseline.rates is None:
         raise ValueError("the baseline projection does not carry its rates; pass projections instead")
-    return project_matrix(
-        baseline.rates.matrix(),
-        baseline.rates.entries,
+    return project(
+        baseline.rates,
         baseline.initial,
         baseline.dates[0],
         len(baseline.dates) - 1,
         [*baseline.adjustments, scenario],
-        baseline.rates.in_house_share,
-        baseline.rates,
+        uncertainty=FULL if baseline.band.get("draws") else None,  # a band of the baseline's kind
     )
 
 

@@ -170,3 +170,19 @@ def test_compare_is_tidy_with_baseline_and_costs():
     assert np.isnan(out[out["month"] == 0]["cost"]).all()
     named = compare(base, {"same": base})
     assert set(named["scenario"]) == {"baseline", "same"} and named["cost"].isna().all()
+
+
+def test_a_scenario_of_a_run_s_baseline_has_the_run_s_band():
+    from forecast.engine.projection import project
+
+    r = still_rates()
+    init = np.zeros(N_STATES)
+    init[state_index("10_15", "residential")] = 200
+    process_only = run_scenario(baseline(r, init), Scenario("step down", [ResidentialToFostering(0.10)]))
+    full = run_scenario(
+        project(r, init, "2020-03-31", 24), Scenario("step down", [ResidentialToFostering(0.10)])
+    )
+    assert full.band["draws"] > 0 and not process_only.band.get("draws")
+    i = state_index("10_15", "residential")
+    assert full.cov[12, i, i] > process_only.cov[12, i, i]  # the rates' own uncertainty widens it
+    assert full.mean[12, i] == pytest.approx(process_only.mean[12, i])
