@@ -101,6 +101,9 @@ def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             out[column] = _day_numbers(values, _NEVER)
         elif column == "distance":
             out[column] = pd.to_numeric(values).astype("float64").fillna(-1.0)
+        elif column == "sex":  # 1 and M are both male, 2 and F both female (measures' rule)
+            text = values.astype(object).where(values.notna(), "").astype(str).str.strip().str.upper()
+            out[column] = text.replace({"M": "1", "F": "2", "1.0": "1", "2.0": "2"})
         else:
             out[column] = values.astype(object).where(values.notna(), "").astype(str)
     return out
@@ -112,7 +115,8 @@ def first_change(before: Frames, after: Frames) -> pd.Series:
 
     A row added or removed, or changed in anything but DEC and REC, is seen from its DECOM; a row whose DEC
     or REC alone changed is seen from the earlier of its two DECs (until then it is open either way, and
-    REC only matters once it has ceased); a changed Header or UASC row is seen in every year.
+    REC only matters once it has ceased); a changed Header or UASC row is seen from the child's earliest
+    episode (SEX compared as the measures read it: 1 and M alike, 2 and F alike).
     """
     key = ["child", "decom"]
     main = [c for c in EPISODE_FIELDS if c not in ("collection_year", "decom", "dec", "rec")]
@@ -136,7 +140,10 @@ def first_change(before: Frames, after: Frames) -> pd.Series:
     seen = np.where(one_side | differs, decom, np.where(ending, np.minimum(dec_b, dec_a), _NEVER))
     days = pd.Series(seen, index=both["child"].to_numpy()).groupby(level=0).min()
 
-    everything: set[str] = set()
+    # A child counts in a year only through an episode on or before its 31 March: a new Header or UASC row
+    # is seen from the child's earliest episode, in either record.
+    earliest = pd.Series(decom, index=both["child"].to_numpy()).groupby(level=0).min()
+    personal: set[str] = set()
     for i, columns in ((1, ["sex", "dob"]), (2, ["duc"])):
         rows = pd.merge(
             pd.concat([before[i][["child"]], _blank(before[i], columns)], axis=1),
@@ -146,13 +153,14 @@ def first_change(before: Frames, after: Frames) -> pd.Series:
             suffixes=("_b", "_a"),
             indicator=True,
         )
-        changed = rows["_merge"] != "both"
+        changed = (rows["_merge"] != "both").to_numpy().copy()
         for column in columns:
-            changed |= rows[f"{column}_b"] != rows[f"{column}_a"]
-        everything.update(rows.loc[changed, "child"])
-    if everything:
-        days = days.reindex(days.index.union(sorted(everything)), fill_value=_NEVER)
-        days.loc[sorted(everything)] = _ALWAYS
+            changed |= (rows[f"{column}_b"] != rows[f"{column}_a"]).to_numpy()
+        personal.update(rows.loc[changed, "child"])
+    if personal:
+        children = sorted(personal & set(earliest.index))
+        days = days.reindex(days.index.union(children), fill_value=_NEVER)
+        days.loc[children] = np.minimum(days.loc[children].to_numpy(), earliest.loc[children].to_numpy())
     return days[days < _NEVER].astype(np.int64)
 
 
@@ -283,12 +291,9 @@ def _delete(model, la_id: int, children: list[str] | None) -> None:
                 )
 
 
-def record_write(la, returns: dict[int, int], record: Frames, children=None) -> None:
-    """Store the record of some children (all of the authority's when `children` is None), built from
-    `returns`, in place of what was stored for them. Call it in the transaction that makes those returns
-    current."""
+def _stored_form(la, record: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The record's episodes and children as their rows are stored (ISO dates, '' for blank text)."""
     episodes, header, uasc = record
-    wanted = None if children is None else sorted(set(children))
     ep = pd.DataFrame({"la_id": la.pk, "child": episodes["child"].astype(str)}, index=episodes.index)
     for field in EPISODE_FIELDS:
         values = episodes[field]
@@ -319,9 +324,62 @@ def record_write(la, returns: dict[int, int], record: Frames, children=None) -> 
     people["sex"] = people["sex"].fillna("")
     people = people.astype({"header_year": "Int64", "uasc_year": "Int64"})
     people.insert(0, "la_id", la.pk)
+    return ep.reset_index(drop=True), people[["la_id", "child", *CHILD_FIELDS]]
+
+
+def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows of `old` not in `new`, rows of `new` not in `old`), rows compared whole."""
+    columns = list(new.columns)
+
+    def signature(df: pd.DataFrame, position: str) -> pd.DataFrame:
+        out = df.astype(object).where(df.notna(), "").astype(str)
+        out[position] = np.arange(len(df))
+        return out
+
+    both = pd.merge(signature(old, "_old"), signature(new, "_new"), on=columns, how="outer", indicator=True)
+    gone = both.loc[both["_merge"] == "left_only", "_old"].astype(np.int64).to_numpy()
+    added = both.loc[both["_merge"] == "right_only", "_new"].astype(np.int64).to_numpy()
+    return old.iloc[np.sort(gone)], new.iloc[np.sort(added)]
+
+
+def _delete_episodes(la_id: int, rows: pd.DataFrame) -> None:
+    """Delete the stored episodes of these (child, DECOM) keys."""
+    if rows.empty:
+        return
+    table = connection.ops.quote_name(LongitudinalEpisode._meta.db_table)
+    children, decoms = rows["child"].tolist(), rows["decom"].tolist()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"DELETE FROM {table} t USING unnest(%s::text[], %s::date[]) AS k(child, decom) "
+                "WHERE t.la_id = %s AND t.child = k.child AND t.decom = k.decom",
+                [children, decoms, la_id],
+            )
+        else:
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE la_id = %s AND child = %s AND decom = %s",
+                [(la_id, c, d) for c, d in zip(children, decoms, strict=True)],
+            )
+
+
+def record_write(
+    la, returns: dict[int, int], record: Frames, children=None, previous: Frames | None = None
+) -> None:
+    """Store the record of some children (all of the authority's when `children` is None), built from
+    `returns`, in place of what was stored for them. With `previous` (what is stored for those children),
+    only the rows that differ are written. Call it in the transaction that makes those returns current."""
+    wanted = None if children is None else sorted(set(children))
+    ep, people = _stored_form(la, record)
     with transaction.atomic():
-        for model in (LongitudinalEpisode, LongitudinalChild):
-            _delete(model, la.pk, wanted)
+        if previous is not None and wanted is not None:
+            old_ep, old_people = _stored_form(la, previous)
+            gone, ep = _changed(old_ep, ep)
+            _delete_episodes(la.pk, gone)
+            gone, people = _changed(old_people, people)
+            _delete(LongitudinalChild, la.pk, sorted(set(gone["child"]) | set(people["child"])))
+        else:
+            for model in (LongitudinalEpisode, LongitudinalChild):
+                _delete(model, la.pk, wanted)
         _insert(LongitudinalEpisode, ["la", "child", *EPISODE_FIELDS], ep)
-        _insert(LongitudinalChild, ["la", "child", *CHILD_FIELDS], people[["la_id", "child", *CHILD_FIELDS]])
+        _insert(LongitudinalChild, ["la", "child", *CHILD_FIELDS], people)
         LongitudinalState.objects.update_or_create(la=la, defaults={"returns": _key(returns)})

@@ -66,7 +66,7 @@ class MeasuresChange:
     whose stored counts are incomplete). `deltas`: for the other years held, the change of each count
     (only years where some count changes). `held`: every year held once the return is current.
     `returns`, `record`, `children`: the longitudinal record of those children (every child when None)
-    once the return is current, built from those returns.
+    once the return is current, built from those returns; `previous`: what is stored for them now.
     """
 
     counts: dict[int, dict[str, int]]
@@ -75,6 +75,7 @@ class MeasuresChange:
     returns: dict[int, int]
     record: longitudinal.Frames
     children: frozenset[str] | None
+    previous: longitudinal.Frames | None = None
 
 
 def stored_counts(la, years) -> dict[int, dict[str, int]]:
@@ -173,7 +174,13 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         if any(delta.values()):
             deltas[year] = delta
     return MeasuresChange(
-        counts=counts, deltas=deltas, held=held, returns=after, record=now, children=frozenset(children)
+        counts=counts,
+        deltas=deltas,
+        held=held,
+        returns=after,
+        record=now,
+        children=frozenset(children),
+        previous=was,
     )
 
 
@@ -207,5 +214,5 @@ def measures_apply(la, change: MeasuresChange) -> list[int] | None:
         computed = YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED)
         computed.filter(Q(year__in=list(counts)) | ~Q(year__in=list(change.held))).delete()
         YearlyFigure.objects.bulk_create(rows, batch_size=2000)
-        longitudinal.record_write(la, change.returns, change.record, change.children)
+        longitudinal.record_write(la, change.returns, change.record, change.children, change.previous)
     return sorted(counts)

@@ -138,7 +138,9 @@ def test_a_dec_filled_in_by_a_later_return_is_seen_from_that_dec():
     seen = longitudinal.first_change(before, (after_episodes, after_header, before[2]))
     epoch = pd.Timestamp("1970-01-01")
     assert seen["A"] == (pd.Timestamp("2018-07-01") - epoch).days  # 2018/19 on; 2017/18 cannot change
-    assert seen["B"] < (pd.Timestamp("1990-01-01") - epoch).days  # a new date of birth: every year
+    assert (
+        seen["B"] == (pd.Timestamp("2017-06-01") - epoch).days
+    )  # a new date of birth: from its first episode
     assert set(seen.index) == {"A", "B"}
 
 
