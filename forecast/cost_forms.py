@@ -10,14 +10,14 @@ from django import forms
 from django.db import transaction
 
 from forecast.cost_tables import FIXED_PROVIDER, pair_words
-from forecast.forms import NUMERIC, authorities_for
+from forecast.forms import NUMERIC, AuthorityFieldMixin
 from forecast.models import FigureSource, UnitCost
 from placements.groups import GROUP_KEYS, GROUP_LABELS
 from sufficiency.forms import GovukFormMixin
 from sufficiency.models import LocalAuthority
 
 
-class UnitCostForm(GovukFormMixin, forms.ModelForm):
+class UnitCostForm(AuthorityFieldMixin, GovukFormMixin, forms.ModelForm):
     effective_from = forms.DateField(
         label="In force from",
         help_text="For example 1/4/2024 or 2024-04-01. A later date supersedes the cost from that date.",
@@ -40,13 +40,6 @@ class UnitCostForm(GovukFormMixin, forms.ModelForm):
             },
             "group": {"required": "Choose the placement group"},
         }
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["la"].queryset = authorities_for(user)
-        self.fields["la"].to_field_name = "code"
-        self.fields["la"].empty_label = "Choose an authority"
-        self.fields["la"].error_messages["required"] = "Choose the authority"
 
     def clean(self):
         data = super().clean()

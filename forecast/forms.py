@@ -21,6 +21,17 @@ def authorities_for(user):
     return LocalAuthority.objects.visible_to(user).order_by("is_synthetic", "name")
 
 
+class AuthorityFieldMixin:
+    """A model form's `la` field: the authorities the user may see, chosen by ONS code."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["la"].queryset = authorities_for(user)
+        self.fields["la"].to_field_name = "code"
+        self.fields["la"].empty_label = "Choose an authority"
+        self.fields["la"].error_messages["required"] = "Choose the authority"
+
+
 class ForecastChoiceForm(GovukFormMixin, forms.Form):
     """Authority, reference window (years ending 31 March) and horizon; read from the query string."""
 
@@ -179,7 +190,7 @@ class ScenarioForm(GovukFormMixin, forms.Form):
         return data
 
 
-class CapacityForm(GovukFormMixin, forms.ModelForm):
+class CapacityForm(AuthorityFieldMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Capacity
         fields = [
@@ -214,13 +225,6 @@ class CapacityForm(GovukFormMixin, forms.ModelForm):
                 "max_value": "The share must be 100 or less",
             },
         }
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["la"].queryset = authorities_for(user)
-        self.fields["la"].to_field_name = "code"
-        self.fields["la"].empty_label = "Choose an authority"
-        self.fields["la"].error_messages["required"] = "Choose the authority"
 
     def clean(self):
         data = super().clean()
