@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,8 +15,7 @@ from flourish import charts, report, selectors, services
 from flourish.forms import ActionLinkForm, RegisterForm, UploadForm, ValueForm
 from flourish.models import ActionLink, ImpactArea, Measure, Outcome
 from flourish.upload import COLUMNS, Problem, check_rows, read_table
-from sufficiency.concurrency import conflict_form
-from sufficiency.forms import add_service_errors
+from sufficiency.concurrency import locked_edit
 
 
 def _require(request, perm: str, obj=None) -> None:
@@ -96,6 +95,10 @@ def measure_csv(request, code: str):
     return response
 
 
+def _without_version(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "version"}
+
+
 @require_http_methods(["GET", "POST"])
 def value_add(request, code: str):
     measure = _measure_or_404(code)
@@ -107,22 +110,18 @@ def value_add(request, code: str):
         return redirect(measure.get_absolute_url())
     conflict = None
     if request.method == "POST":
-        form = ValueForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = services.measure_record_value(
-                    measure=measure, user=request.user, expected_version=data.pop("version"), **data
-                )
-            except services.ConflictError as exc:
-                conflict = exc
-                form = conflict_form(ValueForm, request.POST, exc)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                verb = "added" if recorded.created else "corrected"
-                messages.success(request, f"Value for {recorded.value.period} {verb}.")
-                return redirect(measure.get_absolute_url())
+        edit = locked_edit(
+            ValueForm(request.POST),
+            lambda data: services.measure_record_value(
+                measure=measure, user=request.user, expected_version=data["version"], **_without_version(data)
+            ),
+        )
+        if edit.saved:
+            recorded = edit.result
+            verb = "added" if recorded.created else "corrected"
+            messages.success(request, f"Value for {recorded.value.period} {verb}.")
+            return redirect(measure.get_absolute_url())
+        form, conflict = edit.form, edit.conflict
     else:
         initial = {"version": measure.version}
         existing = measure.values.filter(
@@ -159,21 +158,16 @@ def register_edit(request, code: str):
     _require(request, "flourish.manage_register")
     conflict = None
     if request.method == "POST":
-        form = RegisterForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.measure_update_register(
-                    measure=measure, user=request.user, expected_version=data.pop("version"), **data
-                )
-            except services.ConflictError as exc:
-                conflict = exc
-                form = conflict_form(RegisterForm, request.POST, exc)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Register entry saved.")
-                return redirect(measure.get_absolute_url())
+        edit = locked_edit(
+            RegisterForm(request.POST),
+            lambda data: services.measure_update_register(
+                measure=measure, user=request.user, expected_version=data["version"], **_without_version(data)
+            ),
+        )
+        if edit.saved:
+            messages.success(request, "Register entry saved.")
+            return redirect(measure.get_absolute_url())
+        form, conflict = edit.form, edit.conflict
     else:
         form = RegisterForm(
             initial={name: getattr(measure, name) for name in services.REGISTER_FIELDS}

@@ -28,7 +28,7 @@ from priorities.forms import (
 )
 from priorities.models import Action, Priority
 from priorities.tables import ActionTable
-from sufficiency.concurrency import conflict_form
+from sufficiency.concurrency import locked_edit
 from sufficiency.forms import add_service_errors
 
 BOARD_PACK_DEFAULT_DAYS = 28
@@ -106,28 +106,24 @@ def action_status_update(request, pk: int):
     _require(request, "priorities.edit_action", action)
     conflict = None
     if request.method == "POST":
-        form = StatusUpdateForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.action_update_status(
-                    action=action,
-                    user=request.user,
-                    to_status=data["status"],
-                    comment=data["comment"],
-                    evidence_url=data["evidence_url"],
-                    progress_note=data["progress_note"],
-                    expected_version=data["version"],
-                )
-            except services.ConflictError as exc:
-                conflict = exc
-                form = conflict_form(StatusUpdateForm, request.POST, exc)
-                action = exc.current  # the action as it is now, read by the service
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Status updated to {data['status']}.")
-                return redirect(action.get_absolute_url())
+        edit = locked_edit(
+            StatusUpdateForm(request.POST),
+            lambda data: services.action_update_status(
+                action=action,
+                user=request.user,
+                to_status=data["status"],
+                comment=data["comment"],
+                evidence_url=data["evidence_url"],
+                progress_note=data["progress_note"],
+                expected_version=data["version"],
+            ),
+        )
+        if edit.saved:
+            messages.success(request, f"Status updated to {edit.form.cleaned_data['status']}.")
+            return redirect(action.get_absolute_url())
+        form, conflict = edit.form, edit.conflict
+        if conflict:
+            action = conflict.current  # the action as it is now, read by the service
     else:
         form = StatusUpdateForm(
             initial={
@@ -149,26 +145,23 @@ def action_rag_override(request, pk: int):
     _require(request, "priorities.edit_action", action)
     conflict = None
     if request.method == "POST":
-        form = RagOverrideForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.action_override_rag(
-                    action=action,
-                    user=request.user,
-                    rag=data["rag"],
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                )
-            except services.ConflictError as exc:
-                conflict = exc
-                form = conflict_form(RagOverrideForm, request.POST, exc)
-                action = _action_or_404(pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "RAG override saved." if data["rag"] else "RAG override removed.")
-                return redirect(action.get_absolute_url())
+        edit = locked_edit(
+            RagOverrideForm(request.POST),
+            lambda data: services.action_override_rag(
+                action=action,
+                user=request.user,
+                rag=data["rag"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            ),
+        )
+        if edit.saved:
+            saved = "RAG override saved." if edit.form.cleaned_data["rag"] else "RAG override removed."
+            messages.success(request, saved)
+            return redirect(action.get_absolute_url())
+        form, conflict = edit.form, edit.conflict
+        if conflict:
+            action = _action_or_404(pk)
     else:
         form = RagOverrideForm(
             initial={
@@ -196,29 +189,26 @@ def action_edit(request, pk: int):
     can_move_team = request.user.has_perm("priorities.manage_strategy")
     conflict = None
     if request.method == "POST":
-        form = ActionDetailsForm(request.POST, can_move_team=can_move_team)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.action_update_details(
-                    action=action,
-                    user=request.user,
-                    expected_version=data["version"],
-                    description=data["description"],
-                    lead_officer=data["lead_officer"],
-                    timescale_text=data["timescale_text"],
-                    themes=data["themes"],
-                    owner_team=data.get("owner_team"),
-                )
-            except services.ConflictError as exc:
-                conflict = exc
-                form = conflict_form(ActionDetailsForm, request.POST, exc, can_move_team=can_move_team)
-                action = _action_or_404(pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Action details saved.")
-                return redirect(action.get_absolute_url())
+        edit = locked_edit(
+            ActionDetailsForm(request.POST, can_move_team=can_move_team),
+            lambda data: services.action_update_details(
+                action=action,
+                user=request.user,
+                expected_version=data["version"],
+                description=data["description"],
+                lead_officer=data["lead_officer"],
+                timescale_text=data["timescale_text"],
+                themes=data["themes"],
+                owner_team=data.get("owner_team"),
+            ),
+            can_move_team=can_move_team,
+        )
+        if edit.saved:
+            messages.success(request, "Action details saved.")
+            return redirect(action.get_absolute_url())
+        form, conflict = edit.form, edit.conflict
+        if conflict:
+            action = _action_or_404(pk)
     else:
         form = ActionDetailsForm(
             initial={
@@ -243,20 +233,19 @@ def action_archive(request, pk: int):
     conflict = None
     restore = action.archived_at is not None
     if request.method == "POST":
-        form = ArchiveForm(request.POST)
-        if form.is_valid():
-            try:
-                service = services.action_unarchive if restore else services.action_archive
-                service(action=action, user=request.user, expected_version=form.cleaned_data["version"])
-            except services.ConflictError as exc:
-                conflict = exc
-                form = conflict_form(ArchiveForm, request.POST, exc, resubmit=False)
-            else:
-                messages.success(
-                    request,
-                    "Action restored." if restore else "Action archived. It is kept with its history.",
-                )
-                return redirect(action.get_absolute_url())
+        service = services.action_unarchive if restore else services.action_archive
+        edit = locked_edit(
+            ArchiveForm(request.POST),
+            lambda data: service(action=action, user=request.user, expected_version=data["version"]),
+            resubmit=False,
+        )
+        if edit.saved:
+            messages.success(
+                request,
+                "Action restored." if restore else "Action archived. It is kept with its history.",
+            )
+            return redirect(action.get_absolute_url())
+        form, conflict = edit.form, edit.conflict
     else:
         form = ArchiveForm(initial={"version": action.version})
     return render(
@@ -388,27 +377,23 @@ def action_replan(request, pk: int):
     _require(request, "priorities.manage_strategy")
     conflict = None
     if request.method == "POST":
-        form = ReplanForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.action_replan(
-                    action=action,
-                    user=request.user,
-                    expected_version=data["version"],
-                    revised_due_date=data["revised_due_date"],
-                    review_date=data["review_date"],
-                    reason=data["reason"],
-                )
-            except services.ConflictError as exc:
-                conflict = exc
-                form = conflict_form(ReplanForm, request.POST, exc)
-                action = exc.current  # the action as it is now, read by the service
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Action re-planned.")
-                return redirect(action.get_absolute_url())
+        edit = locked_edit(
+            ReplanForm(request.POST),
+            lambda data: services.action_replan(
+                action=action,
+                user=request.user,
+                expected_version=data["version"],
+                revised_due_date=data["revised_due_date"],
+                review_date=data["review_date"],
+                reason=data["reason"],
+            ),
+        )
+        if edit.saved:
+            messages.success(request, "Action re-planned.")
+            return redirect(action.get_absolute_url())
+        form, conflict = edit.form, edit.conflict
+        if conflict:
+            action = conflict.current  # the action as it is now, read by the service
     else:
         form = ReplanForm(
             initial={

@@ -7,19 +7,23 @@ after a successful claim cannot change until the commit. If another save got the
 written and ConflictError lists what the other person changed (the row's history records newer than the
 version the form was built on). Models using this have an integer `version` and django-simple-history.
 
-The view side: `conflict_form` gives the user's input back on the form, now carrying the current version,
-with the conflict as the form's error, so a deliberate resubmit saves; `includes/_conflict.html` shows
-the other person's changes.
+The view side: `locked_edit` validates a bound form and calls the service; on a conflict, `conflict_form`
+gives the user's input back on the form, now carrying the current version, with the conflict as the form's
+error, so a deliberate resubmit saves; `includes/_conflict.html` shows the other person's changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+
+from sufficiency.forms import add_service_errors
 
 M = TypeVar("M", bound=models.Model)
 
@@ -84,3 +88,36 @@ def conflict_form(form_class: type[forms.Form], data, exc: ConflictError, *, res
     form.is_valid()
     form.add_error(None, f"{exc} {RESUBMIT}" if resubmit else str(exc))
     return form
+
+
+@dataclass
+class LockedEdit:
+    """What a locked edit came to: `saved` (with the service's `result`), or the `form` to show again, with
+    the `conflict` when someone else saved first."""
+
+    form: forms.Form
+    saved: bool = False
+    result: Any = None
+    conflict: ConflictError | None = None
+
+
+def locked_edit(
+    form: forms.Form, save: Callable[[dict], Any], *, resubmit: bool = True, **form_kwargs
+) -> LockedEdit:
+    """Validate the bound `form` and call `save(cleaned_data)` (a service taking `expected_version`).
+
+    A ConflictError gives the user's input back on a new form of the same class carrying the current
+    version (`conflict_form`; `form_kwargs` go to its constructor); a service's ValidationError goes on the
+    form, on its field where it names one.
+    """
+    if not form.is_valid():
+        return LockedEdit(form)
+    try:
+        result = save(form.cleaned_data)
+    except ConflictError as exc:
+        again = conflict_form(type(form), form.data, exc, resubmit=resubmit, **form_kwargs)
+        return LockedEdit(again, conflict=exc)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return LockedEdit(form)
+    return LockedEdit(form, saved=True, result=result)

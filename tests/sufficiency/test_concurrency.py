@@ -60,7 +60,9 @@ def test_a_stale_save_writes_nothing_and_lists_the_other_change(measure, manager
     conflict = info.value
     assert Measure.objects.get(pk=measure.pk).title == "First"
     assert (conflict.current.version, conflict.current.title, conflict.expected_version) == (2, "First", 1)
-    assert [(c.history_user, c.history_change_reason) for c in conflict.changes] == [(manager, "Title: First")]
+    assert [(c.history_user, c.history_change_reason) for c in conflict.changes] == [
+        (manager, "Title: First")
+    ]
     assert str(conflict) == (
         "Someone else changed this measure after you opened the form, so your change was not saved."
     )
@@ -99,3 +101,27 @@ def test_conflict_form_keeps_the_input_with_the_current_version(measure, manager
     ]
     plain = conflict_form(_TitleForm, QueryDict("title=Mine&version=1"), info.value, resubmit=False)
     assert plain.non_field_errors() == [str(info.value)]
+
+
+def test_locked_edit_saves_a_valid_form_and_puts_service_errors_on_it():
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from sufficiency.concurrency import locked_edit
+
+    class Form(forms.Form):
+        name = forms.CharField()
+        version = forms.IntegerField()
+
+    saved = locked_edit(Form({"name": "a", "version": "3"}), lambda data: (data["name"], data["version"]))
+    assert saved.saved and saved.result == ("a", 3) and saved.conflict is None
+
+    invalid = locked_edit(Form({"version": "3"}), lambda data: pytest.fail("an invalid form is not saved"))
+    assert not invalid.saved and "name" in invalid.form.errors
+
+    def refuse(data):
+        raise ValidationError({"name": "Taken", "other": "Not a field"})
+
+    refused = locked_edit(Form({"name": "a", "version": "3"}), refuse)
+    assert not refused.saved
+    assert refused.form.errors["name"] == ["Taken"] and refused.form.non_field_errors() == ["Not a field"]
