@@ -37,6 +37,8 @@ def xlsx_response(tables: list[dict], about: list[str], filename: str) -> HttpRe
     for table in tables:
         sheet = book.add_worksheet(table["id"][:31])
         sheet.write(0, 0, table["title"], bold)
+        if table.get("note"):  # e.g. the costs' coverage: what the figures leave out
+            sheet.write(1, 0, str(table["note"]))
         sheet.write_row(2, 0, [name for name, _ in table["columns"]], bold)
         for r, row in enumerate(table["rows"], start=3):
             for c, (value, (_, kind)) in enumerate(zip(row, table["columns"], strict=True)):

@@ -39,3 +39,27 @@ def test_csv_writes_raw_rows_blank_for_none_and_defuses_formulas():
     table = {"columns": [("Group", "text"), ("Projected", "count")], "rows": [["=SUM(A1)", None], ["x", 1.5]]}
     body = csv_response(table, "t.csv").content.decode()
     assert body.splitlines() == ["Group,Projected", "'=SUM(A1),", "x,1.5"]
+
+
+def test_each_sheet_states_its_table_s_note_under_the_title():
+    import io
+
+    from openpyxl import load_workbook
+
+    from forecast.exports import xlsx_response
+
+    table = {
+        "id": "costs",
+        "title": "Projected cost",
+        "note": "Costs cover 8% of projected placement-weeks.",
+        "columns": [("Group", "text"), ("Cost", "money")],
+        "rows": [["Residential", 1000.0]],
+    }
+    book = load_workbook(io.BytesIO(xlsx_response([table], ["About"], "f.xlsx").content))
+    sheet = book["costs"]
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["A3"].value] == [
+        "Projected cost",
+        "Costs cover 8% of projected placement-weeks.",
+        "Group",
+    ]
+    assert sheet["B4"].value == 1000.0
