@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 
-from forecast.forms import ForecastChoiceForm
+from forecast.forms import ForecastChoiceForm, authorities_for
 from forecast.models import ForecastScenario
 from forecast.selectors import forecast_data_span, forecast_default_window
 from placements import selectors as placement_selectors
-from sufficiency.access import chosen_authority, visible_authorities
+from sufficiency.access import chosen_authority
 from sufficiency.models import LocalAuthority
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, has_role
 
@@ -30,11 +30,6 @@ def can_delete_scenario(user, scenario: ForecastScenario) -> bool:
     return scenario.owner_id == user.pk or has_role(user, LEAD_COMMISSIONER)
 
 
-def visible(user):
-    """The authorities the user may see, real before synthetic, by name (the forecast's choosers)."""
-    return visible_authorities(user).order_by("is_synthetic", "name")
-
-
 def chosen_forecast_authority(request, code: str | None = None) -> LocalAuthority:
     """The authority named (else `?la=`): 404 if unknown, 403 outside the user's grants; when none is named,
     the default among the authorities holding SSDA903 returns (a forecast needs them), else the default."""
@@ -43,7 +38,7 @@ def chosen_forecast_authority(request, code: str | None = None) -> LocalAuthorit
 
 
 def check_authority(request, la: LocalAuthority) -> None:
-    if not visible(request.user).filter(pk=la.pk).exists():
+    if not authorities_for(request.user).filter(pk=la.pk).exists():
         raise PermissionDenied
 
 

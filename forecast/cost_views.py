@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from forecast.choices import can_edit_costs, chosen_forecast_authority, visible
+from forecast.choices import can_edit_costs, chosen_forecast_authority
 from forecast.cost_forms import PAIRS, UnitCostForm, UnitCostGridForm, unit_costs_in_force
 from forecast.cost_tables import pair_words
-from forecast.forms import CapacityForm
+from forecast.forms import CapacityForm, authorities_for
 from forecast.models import Capacity, UnitCost
 
 
@@ -25,7 +25,7 @@ def costs(request):
         "forecast/costs.html",
         {
             "la": la,
-            "authorities": visible(request.user),
+            "authorities": authorities_for(request.user),
             "unit_costs": UnitCost.objects.filter(la=la).select_related("entered_by"),
             "pair_count": len(PAIRS),
             "no_cost": [

@@ -17,10 +17,9 @@ from forecast.choices import (
     check_authority,
     chosen_forecast_authority,
     run_parameters,
-    visible,
 )
 from forecast.exports import csv_response, run_about, xlsx_response
-from forecast.forms import ScenarioForm
+from forecast.forms import ScenarioForm, authorities_for
 from forecast.models import Capacity, ForecastRun, ForecastScenario
 from forecast.selectors import forecast_run_find
 from forecast.services import forecast_run_request
@@ -40,7 +39,7 @@ def scenario_list(request):
         "forecast/scenario_list.html",
         {
             "la": la,
-            "authorities": visible(request.user),
+            "authorities": authorities_for(request.user),
             "scenarios": scenarios,
             "can_edit_scenarios": can_edit_scenarios(request.user),
         },

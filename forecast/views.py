@@ -21,12 +21,11 @@ from forecast.choices import (
     check_authority,
     chosen_forecast_authority,
     run_parameters,
-    visible,
 )
 from forecast.execution import forecast_runs_expire_stale
 from forecast.exports import csv_response, run_about, xlsx_response
 from forecast.formatting import BAND_LABELS, group_label
-from forecast.forms import CapacityAtRiskForm
+from forecast.forms import CapacityAtRiskForm, authorities_for
 from forecast.models import Capacity, ForecastRun
 from forecast.selectors import forecast_run_find
 from forecast.services import forecast_run_request
@@ -124,7 +123,7 @@ def forecast(request):
         "forecast/forecast.html",
         {
             "la": la,
-            "authorities": visible(request.user),
+            "authorities": authorities_for(request.user),
             **chosen,
             **_run_context(run, can_edit_costs=can_edit_costs(request.user)),
             "can_edit_scenarios": can_edit_scenarios(request.user),
