@@ -115,3 +115,17 @@ def group_index_of_codes(
     uniq, inverse = np.unique(pair, return_inverse=True)
     groups = group_index(place_values[uniq // width - 1], provider_values[uniq % width - 1])
     return groups[inverse.reshape(-1)] if len(pair) else np.zeros(0, dtype=np.int64)
+
+
+def group_index_of_values(place: Iterable[Any], provider: Iterable[Any]) -> np.ndarray:
+    """group_index of raw PLACE / PLACE_PROVIDER values: each column factorised and its distinct values
+    cleaned once, then group_index_of_codes (the rule once per distinct pair, not once per row)."""
+
+    def factorised(values: Iterable[Any]) -> tuple[np.ndarray, np.ndarray]:
+        series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return codes, clean_codes(pd.Series(uniques, dtype=object))
+
+    place_codes, places = factorised(place)
+    provider_codes, providers = factorised(provider)
+    return group_index_of_codes(place_codes, places, provider_codes, providers)

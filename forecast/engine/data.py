@@ -15,7 +15,7 @@ from placements.groups import (
     GROUP_KEYS,
     IN_HOUSE_PROVIDERS,
     clean_codes,
-    group_index_of_codes,
+    group_index_of_values,
 )
 
 GROUPS: list[str] = GROUP_KEYS  # placements/groups.py: the one list of groups and their rule
@@ -35,15 +35,7 @@ def state_index(band: str, group: str) -> int:
 def group_of(place: Iterable[Any], provider: Iterable[Any]) -> np.ndarray:
     """Placement group index (into GROUPS) of each PLACE / PLACE_PROVIDER pair (reference rules), the rule
     applied once per distinct pair of codes rather than to every episode."""
-
-    def factorised(values: Iterable[Any]) -> tuple[np.ndarray, np.ndarray]:
-        series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        return codes, clean_codes(pd.Series(uniques, dtype=object))
-
-    place_codes, places = factorised(place)
-    provider_codes, providers = factorised(provider)
-    return group_index_of_codes(place_codes, places, provider_codes, providers).astype(np.int8)
+    return group_index_of_values(place, provider).astype(np.int8)
 
 
 def _provider_class(group: np.ndarray, provider: pd.Series) -> np.ndarray:

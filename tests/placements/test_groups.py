@@ -71,3 +71,13 @@ def test_the_factorised_form_gives_the_same_groups_row_by_row():
     by_codes = group_index_of_codes(place_codes, place_values, provider_codes, provider_values)
     assert list(by_codes) == list(group_index(clean_codes(places), clean_codes(providers)))
     assert len(group_index_of_codes(np.zeros(0), [], np.zeros(0), [])) == 0
+
+
+def test_raw_values_give_the_same_groups_as_the_rule_row_by_row():
+    from placements.groups import group_index_of_values
+
+    places = pd.Series(["U4", " u4", None, "K2", "U4", "P1", "U1"])
+    providers = pd.Series(["PR1", None, "PR4", "pr4", "PR0", None, "PR1"])
+    expected = group_index(clean_codes(places), clean_codes(providers))
+    assert list(group_index_of_values(places, providers)) == list(expected)
+    assert list(group_index_of_values(list(places), list(providers))) == list(expected)
