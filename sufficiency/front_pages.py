@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from priorities import rag as rag_rules
 from priorities import selectors as prio
+from priorities.rag_changes import rag_changes_since
 from sufficiency.access import visible_authorities
 from sufficiency.models import FrontPageVisit
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, has_role
@@ -128,12 +129,18 @@ def manager_section(user, today: date, since: date) -> dict:
                 flourish_changes.append(
                     {"measure": m, "before": assess_labels.get(before, ""), "after": m.assessment}
                 )
+    action_changes = prio.action_changes_since(since=since)
+    # An override is already listed with its reason; its RAG line would say the same again.
+    overridden = {c.action.pk for c in action_changes if c.what.startswith("RAG override")}
     return {
         "template": "sufficiency/front/_manager.html",
         "since": since,
         "imports": imports,
         "figures": [{"la": la, "year": year, "count": n} for (la, year), n in figures.items()],
-        "action_changes": prio.action_changes_since(since=since),
+        "action_changes": action_changes,
+        "rag_changes": [
+            c for c in rag_changes_since(since=since, today=today) if c.action.pk not in overridden
+        ],
         "flourish_changes": flourish_changes,
     }
 
@@ -185,7 +192,9 @@ def reference_missing(user) -> list[dict]:
         return []
     years = {r.collection_year for r in returns}
     populations = set(
-        Population.objects.filter(la__in={r.la_id for r in returns}, year__in=years).values_list("la_id", "year")
+        Population.objects.filter(la__in={r.la_id for r in returns}, year__in=years).values_list(
+            "la_id", "year"
+        )
     )
     comparators = set(
         YearlyFigure.objects.filter(source=YearlyFigure.Source.COMPARATOR, year__in=years)
