@@ -17,12 +17,14 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from placements.labels import measure_title, measure_unit
 from priorities import rag as rag_rules
 from priorities import selectors as prio
 from priorities.rag_changes import rag_changes_since
 from sufficiency.access import visible_authorities
 from sufficiency.models import FrontPageVisit
 from sufficiency.roles import COMMISSIONER, DATA_ADMIN, LEAD_COMMISSIONER, MANAGER, has_role
+from sufficiency.templatetags.portal_format import collection_year, measure_change, measure_value
 
 DEFAULT_SINCE_DAYS = 28
 FAILED_IMPORTS_DAYS = 28
@@ -106,12 +108,12 @@ def manager_section(user, today: date, since: date) -> dict:
         PlacementsValue.objects.filter(
             la__in=las, updated_at__gte=start, source=PlacementsValue.Source.COMPUTED
         )
-        .values("la__name", "year")
+        .values("la_id", "la__name", "year")
         .order_by("la__name", "-year")
     )
-    figures: dict[tuple[str, int], int] = defaultdict(int)
+    figures: dict[tuple[int, str, int], int] = defaultdict(int)
     for row in moved:
-        figures[(row["la__name"], row["year"])] += 1
+        figures[(row["la_id"], row["la__name"], row["year"])] += 1
     changed_codes = set(
         FlourishValue.objects.filter(Q(created_at__gte=start) | Q(updated_at__gte=start)).values_list(
             "measure__code", flat=True
@@ -136,13 +138,55 @@ def manager_section(user, today: date, since: date) -> dict:
         "template": "sufficiency/front/_manager.html",
         "since": since,
         "imports": imports,
-        "figures": [{"la": la, "year": year, "count": n} for (la, year), n in figures.items()],
+        "figures": recalculated_headlines(figures),
+        "headline_titles": [measure_title(code) for code in HEADLINE_CODES],
         "action_changes": action_changes,
         "rag_changes": [
             c for c in rag_changes_since(since=since, today=today) if c.action.pk not in overridden
         ],
         "flourish_changes": flourish_changes,
     }
+
+
+HEADLINE_CODES = ["cla_31_march", "rate_per_10k", "starts", "ceases"]
+
+
+def recalculated_headlines(figures: dict[tuple[int, str, int], int]) -> list[dict]:
+    """Per authority and year whose computed figures were recalculated: how many, and the headline
+    figures with their change on the year before (so a manager sees what moved, not only that it did)."""
+    from placements.models import YearlyFigure
+
+    if not figures:
+        return []
+    years = {year for _, _, year in figures}
+    held = {
+        (la_id, year, code): value
+        for la_id, year, code, value in YearlyFigure.objects.filter(
+            la_id__in={la_id for la_id, _, _ in figures},
+            year__in=years | {y - 1 for y in years},
+            measure__in=HEADLINE_CODES,
+            source=YearlyFigure.Source.COMPUTED,
+        ).values_list("la_id", "year", "measure", "value")
+    }
+    rows = []
+    for (la_id, la_name, year), n in figures.items():
+        cells = []
+        for code in HEADLINE_CODES:
+            unit = measure_unit(code)
+            value, before = held.get((la_id, year, code)), held.get((la_id, year - 1, code))
+            change = ""
+            if value is not None and before is not None:
+                diff = value - before
+                change = (
+                    "no change"
+                    if abs(diff) < 0.05
+                    else (
+                        f"{'up' if diff > 0 else 'down'} {measure_change(diff, unit)} on {collection_year(year - 1)}"
+                    )
+                )
+            cells.append({"value": measure_value(value, unit), "change": change})
+        rows.append({"la": la_name, "year": year, "count": n, "cells": cells})
+    return rows
 
 
 # ---- data admin -----------------------------------------------------------------------------------------

@@ -116,3 +116,22 @@ def test_measures_due_uses_next_update_else_last_update_and_frequency(db):
     overdue, no_date = measures_due(today)
     assert {d.measure for d in overdue} == {by_next, by_freq}
     assert undated in {d.measure for d in no_date} and fine not in {d.measure for d in overdue}
+
+
+def test_manager_sees_what_the_recalculated_headline_figures_are_and_how_they_moved(client, db):
+    from placements.models import YearlyFigure
+    from tests.factories import LocalAuthorityFactory
+
+    la = LocalAuthorityFactory(name="Sample County")
+    old = timezone.now() - timedelta(days=90)
+    for year, cla, starts in [(2023, 1050, 400), (2024, 1083, 380)]:
+        for code, value in [("cla_31_march", cla), ("starts", starts)]:
+            YearlyFigure.objects.create(la=la, year=year, measure=code, value=value, source="computed")
+    YearlyFigure.objects.filter(year=2023).update(updated_at=old)  # only 2024 was recalculated
+    user = UserFactory(role=MANAGER, las=[la])
+    client.force_login(user)
+    body = client.get(f"/?since={timezone.localdate() - timedelta(days=7):%Y-%m-%d}").content.decode()
+    table = body[body.index("front-figures-caption") :]
+    assert "Sample County 2023/24" in table and "2 figures recalculated" in table
+    assert "1,083" in table and "up 33 on 2022/23" in table and "down 20 on 2022/23" in table
+    assert "Sample County 2022/23" not in table
