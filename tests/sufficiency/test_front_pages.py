@@ -135,3 +135,22 @@ def test_manager_sees_what_the_recalculated_headline_figures_are_and_how_they_mo
     assert "Sample County 2023/24" in table and "2 figures recalculated" in table
     assert "1,083" in table and "up 33 on 2022/23" in table and "down 20 on 2022/23" in table
     assert "Sample County 2022/23" not in table
+
+
+def test_data_admin_sees_missing_reference_data_per_authority_and_year_with_where_to_load_it(client, db):
+    from placements.models import Population, Return
+    from tests.factories import LocalAuthorityFactory
+
+    la = LocalAuthorityFactory(name="Sample County")
+    for year in (2023, 2024):
+        Return.objects.create(la=la, collection_year=year, state=Return.State.CURRENT, checksum=f"{year}" * 8)
+    Population.objects.create(la=la, year=2024, population=160_000)
+    client.force_login(UserFactory(role=DATA_ADMIN, las=[la]))
+    body = client.get("/").content.decode()
+    missing = body[body.index("Reference data missing") : body.index("Across the portal")]
+    assert (
+        "Sample County 2022/23: no population (children aged 0 to 17), no England comparator figures"
+        in missing
+    )
+    assert "Sample County 2023/24: no England comparator figures" in missing
+    assert reverse("data:population_upload") in missing and reverse("data:comparators_upload") in missing
