@@ -73,3 +73,12 @@ def test_switching_reminders_off_on_the_preferences_page(client, team):
     assert "Select whether you want" in response.content.decode()
     user.refresh_from_db()
     assert user.email_reminders is False
+
+
+def test_every_signed_in_page_links_to_the_reminder_preferences(client, team):
+    client.force_login(UserFactory(role=MANAGER, email="measure-owner@example.org"))
+    assert (
+        f'href="{reverse("reminder_preferences")}">E-mail reminders</a>' in client.get("/").content.decode()
+    )
+    client.logout()
+    assert "E-mail reminders" not in client.get(reverse("login")).content.decode()
