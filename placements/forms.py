@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from placements.ssda903.codes import year_label
 from sufficiency.forms import GovukFormMixin
 from sufficiency.models import LocalAuthority
 
@@ -28,6 +29,28 @@ def collection_year_error(value: int | str | None) -> str | None:
     if year > LAST_COLLECTION_YEAR:
         return YEAR_MESSAGES["max_value"]
     return None
+
+
+def authority_year_error(la: LocalAuthority, year: int) -> str | None:
+    """Why `la` can have no return for the collection year ending 31 March `year` (it did not exist then)
+    and which authority to choose instead, or None when it can. One rule for the browser and the command."""
+    if la.existed_in(year):
+        return None
+    label = year_label(year)
+    if la.last_collection_year is not None and year > la.last_collection_year:
+        error = f"{la} has no return for {label}"
+        others = [str(other) for other in la.successors.all()]
+        return (
+            f"{error}: from 1 April {la.last_collection_year} choose {_either(others)}" if others else error
+        )
+    error = f"{la.name} was formed on 1 April {la.first_collection_year - 1} and has no return for {label}"
+    others = [str(other) for other in la.predecessors.all()]
+    return f"{error}: before then choose {_either(others)}" if others else error
+
+
+def _either(names: list[str]) -> str:
+    """Names as a reader lists them: A; A or B; A, B or C."""
+    return " or ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def upload_size_error(sizes: list[int]) -> str | None:
@@ -94,6 +117,15 @@ class ReturnUploadForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["la"].queryset = LocalAuthority.objects.for_choosers(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        la, year = cleaned.get("la"), cleaned.get("collection_year")
+        if la is not None and year is not None:
+            error = authority_year_error(la, year)
+            if error:
+                self.add_error("collection_year", error)
+        return cleaned
 
     def clean_files(self):
         files = self.cleaned_data["files"]

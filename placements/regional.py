@@ -8,7 +8,10 @@ average of the authorities' percentages). Where any authority's return is missin
 comparator figure (a published statistic) is shown instead, labelled as such, with the authorities whose
 returns are missing.
 
-Synthetic (demonstration) authorities are never members of an area.
+An area's authorities are those that existed in the year: Cumbria, the county of North Yorkshire and the
+county of Somerset up to 2022/23, their unitary successors from 2023/24 (ADR 7). A data admin's statistical
+neighbours are taken as set, whatever the year. Synthetic (demonstration) authorities are never members
+of an area.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from placements import measures
@@ -63,14 +66,22 @@ _check_rules()
 # ---- membership ----------------------------------------------------------------------------------------
 
 
-def members(area: LocalAuthority) -> QuerySet[LocalAuthority]:
-    """The real authorities an area is made of: a region's, England's (every one), else none."""
+def members_ever(area: LocalAuthority) -> QuerySet[LocalAuthority]:
+    """The real authorities an area has been made of in any year (a region's counties replaced in 2023
+    and their successors both)."""
     las = LocalAuthority.objects.las().filter(is_synthetic=False)
     if area.kind == LocalAuthority.Kind.NATIONAL:
         return las
     if area.kind == LocalAuthority.Kind.REGION:
         return las.filter(region=area)
     return las.none()
+
+
+def members(area: LocalAuthority, year: int | None = None) -> QuerySet[LocalAuthority]:
+    """The real authorities an area is made of in a collection year (today's when no year is given):
+    a region's, England's (every one), else none."""
+    las = members_ever(area)
+    return las.current() if year is None else las.existing_in(year)
 
 
 def neighbours(la: LocalAuthority) -> QuerySet[LocalAuthority]:
@@ -87,19 +98,33 @@ def years_held(member_ids: list[int]) -> dict[int, set[int]]:
     return dict(held)
 
 
-def complete_years(member_ids: list[int]) -> list[int]:
-    """Years for which every member has a current return."""
-    if not member_ids:
-        return []
-    rows = (
-        Return.objects.current()
-        .filter(la_id__in=member_ids)
-        .values("collection_year")
-        .annotate(n=Count("la_id", distinct=True))
-        .filter(n=len(set(member_ids)))
-        .values_list("collection_year", flat=True)
-    )
-    return sorted(rows)
+Periods = dict[int, tuple[int | None, int | None]]  # authority id: (first, last collection year)
+
+
+def periods_of(las: QuerySet[LocalAuthority]) -> Periods:
+    """{authority id: (first collection year, last collection year)}; None where open."""
+    rows = las.values_list("pk", "first_collection_year", "last_collection_year")
+    return {pk: (first, last) for pk, first, last in rows}
+
+
+def existing(periods: Periods, year: int) -> list[int]:
+    """The authorities of `periods` that existed in `year`."""
+    return [
+        pk
+        for pk, (first, last) in periods.items()
+        if (first is None or first <= year) and (last is None or year <= last)
+    ]
+
+
+def complete_years(periods: Periods, held: dict[int, set[int]]) -> dict[int, list[int]]:
+    """{year: the authorities of that year}, for the years every authority existing in it has a current
+    return (`held`: years_held of at least these authorities)."""
+    out = {}
+    for year in sorted(held):
+        ids = existing(periods, year)
+        if ids and held[year].issuperset(ids):
+            out[year] = ids
+    return out
 
 
 # ---- pooling -------------------------------------------------------------------------------------------
@@ -155,17 +180,29 @@ def pooled_measures(member_ids: list[int], years: list[int]) -> dict[int, dict[s
     }
 
 
+def pooled_by_year(complete: dict[int, list[int]]) -> dict[int, dict[str, float | None]]:
+    """{year: {measure: value}} for complete_years' answer, each year pooled over its own authorities
+    (one pooled_measures call for the years that share their authorities)."""
+    by_members: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for year, ids in complete.items():
+        by_members[tuple(sorted(ids))].append(year)
+    out: dict[int, dict[str, float | None]] = {}
+    for ids, years in by_members.items():
+        out.update(pooled_measures(list(ids), years))
+    return dict(sorted(out.items()))
+
+
 def computed_measures(
     *, area: LocalAuthority, year: int | None = None
 ) -> list[tuple[int, str, float | None]]:
     """(year, measure, value) of an area's computed figures, for the years every member's return is held,
     in the same shape and order as placements.selectors.computed_measures gives for one authority."""
-    ids = list(members(area).values_list("pk", flat=True))
-    years = complete_years(ids)
+    periods = periods_of(members_ever(area))
+    complete = complete_years(periods, years_held(list(periods)))
     if year is not None:
-        years = [y for y in years if y == year]
-    pooled = pooled_measures(ids, years)
-    return [(y, code, pooled[y][code]) for y in years for code in measures.MEASURE_CODES]
+        complete = {y: ids for y, ids in complete.items() if y == year}
+    pooled = pooled_by_year(complete)
+    return [(y, code, pooled[y][code]) for y in pooled for code in measures.MEASURE_CODES]
 
 
 def area_for_code(code: str) -> LocalAuthority | None:
@@ -187,27 +224,33 @@ def computed_comparators(la: LocalAuthority) -> dict[str, dict]:
     """An authority's comparators computed from held returns, for the years they can be:
     {"england" | "region" | "sn_average": {"members": N, "values": {measure: {year: value}}}}.
 
-    An area appears only for years every one of its authorities has a return held (England: all 153;
-    the region: its authorities; the neighbours: every neighbour a data admin set); for other years the
-    imported comparator figures stand, labelled as published. Three queries when nothing is complete
-    (the dashboard calls this on every view).
+    An area appears only for years every one of its authorities existing that year has a return held
+    (England: all 152 before 2023/24, 153 since; the region: its authorities of the year; the neighbours:
+    every neighbour a data admin set); for other years the imported comparator figures stand, labelled as
+    published. N is the number of authorities of the latest year computed. Three queries when nothing is
+    complete (the dashboard calls this on every view).
     """
-    regions = dict(LocalAuthority.objects.las().filter(is_synthetic=False).values_list("pk", "region_id"))
-    areas: dict[str, list[int]] = {"england": list(regions)}
+    rows = LocalAuthority.objects.las().filter(is_synthetic=False)
+    rows = rows.values_list("pk", "region_id", "first_collection_year", "last_collection_year")
+    periods: Periods = {}
+    regions: dict[int, int | None] = {}
+    for pk, region_id, first, last in rows:
+        periods[pk], regions[pk] = (first, last), region_id
+    areas: dict[str, Periods] = {"england": periods}
     if la.region_id:
-        areas["region"] = [pk for pk, region_id in regions.items() if region_id == la.region_id]
-    areas["sn_average"] = list(neighbours(la).values_list("pk", flat=True))
-    held = years_held(list(regions))
+        areas["region"] = {pk: period for pk, period in periods.items() if regions[pk] == la.region_id}
+    areas["sn_average"] = {pk: (None, None) for pk in neighbours(la).values_list("pk", flat=True)}
+    held = years_held(list(periods))
     out: dict[str, dict] = {}
-    for key, ids in areas.items():
-        years = sorted(y for y, las in held.items() if ids and las >= set(ids))
-        if not years:
+    for key, area_periods in areas.items():
+        complete = complete_years(area_periods, held)
+        if not complete:
             continue
         values: dict[str, dict[int, float | None]] = defaultdict(dict)
-        for year, by_measure in pooled_measures(ids, years).items():
+        for year, by_measure in pooled_by_year(complete).items():
             for code, value in by_measure.items():
                 values[code][year] = value
-        out[key] = {"members": len(ids), "values": dict(values)}
+        out[key] = {"members": len(complete[max(complete)]), "values": dict(values)}
     return out
 
 
@@ -248,7 +291,7 @@ def area_figures(
     `member_las` overrides the membership (an authority's statistical neighbours); the comparator then
     comes from `area` itself (for neighbours, their stated average when one was imported).
     """
-    member_las = list(members(area)) if member_las is None else member_las
+    member_las = list(members(area, year)) if member_las is None else member_las
     ids = [la.pk for la in member_las]
     held_ids = years_held(ids).get(year, set())
     result = AreaFigures(
@@ -333,7 +376,7 @@ def authority_figures(
 
 def region_years(region: LocalAuthority) -> list[int]:
     """Years for which any figure is held for the region or any of its authorities, latest first."""
-    ids = list(members(region).values_list("pk", flat=True)) + [region.pk]
+    ids = list(members_ever(region).values_list("pk", flat=True)) + [region.pk]
     years = YearlyFigure.objects.filter(la_id__in=ids, measure__in=RANKED_MEASURES).values_list(
         "year", flat=True
     )
@@ -342,10 +385,10 @@ def region_years(region: LocalAuthority) -> list[int]:
 
 def regional_page(*, region: LocalAuthority, year: int | None, user) -> dict:
     """Everything the regional page shows for a region and year."""
-    member_las = list(members(region).order_by("name"))
     years = region_years(region)
     if year is None or year not in years:
         year = years[0] if years else None
+    member_las = list(members(region, year).order_by("name"))
     context = {"region": region, "years": years, "year": year, "members": member_las, "tables": []}
     if year is None:
         return context

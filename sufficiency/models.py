@@ -19,16 +19,35 @@ class LocalAuthorityQuerySet(models.QuerySet):
             return self.las()
         return self.las().filter(pk__in=granted.values("pk"))
 
+    def existing_in(self, year: int) -> "LocalAuthorityQuerySet":
+        """The authorities that existed in a collection year (the year ending 31 March `year`)."""
+        return self.filter(
+            models.Q(first_collection_year__isnull=True) | models.Q(first_collection_year__lte=year),
+            models.Q(last_collection_year__isnull=True) | models.Q(last_collection_year__gte=year),
+        )
+
+    def current(self) -> "LocalAuthorityQuerySet":
+        """The authorities that exist now (not replaced by others)."""
+        return self.filter(last_collection_year__isnull=True)
+
     def for_choosers(self, user) -> "LocalAuthorityQuerySet":
         """The authorities a user may see, for a chooser: those with figures held or granted to the user
-        first, then every other (of the 153, most a deployment never uses), each part by name."""
+        first, then every other (of the 153, most a deployment never uses; then the three counties
+        replaced in 2023), each part by name."""
         from django.apps import apps
 
         YearlyFigure = apps.get_model("placements", "YearlyFigure")
         in_use = models.Exists(YearlyFigure.objects.filter(la=models.OuterRef("pk"))) | models.Exists(
             LocalAuthority.users.through.objects.filter(localauthority=models.OuterRef("pk"), user=user.pk)
         )
-        return self.visible_to(user).annotate(in_use=in_use).order_by("-in_use", "is_synthetic", "name")
+        ended = models.Q(last_collection_year__isnull=False)
+        return (
+            self.visible_to(user)
+            .annotate(
+                in_use=in_use, ended=models.ExpressionWrapper(ended, output_field=models.BooleanField())
+            )
+            .order_by("-in_use", "is_synthetic", "ended", "name")
+        )
 
 
 class LocalAuthority(models.Model):
@@ -55,6 +74,27 @@ class LocalAuthority(models.Model):
         default=False, help_text="A made-up authority for demonstrations: its figures are not real."
     )
     statistical_neighbours = models.ManyToManyField("self", symmetrical=False, blank=True)
+    # Collection years run to 31 March: an authority formed on 1 April 2023 first makes the return for
+    # 2023/24 (2024); one abolished on 31 March 2023 last made it for 2022/23 (2023).
+    first_collection_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The first collection year (ending 31 March) the authority made a return for, e.g. 2024 "
+        "for one formed on 1 April 2023. Blank for an authority older than the returns.",
+    )
+    last_collection_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The last collection year (ending 31 March) the authority made a return for, e.g. 2023 "
+        "for one replaced on 1 April 2023. Blank while it exists.",
+    )
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        help_text="The authorities that took over its area when it ended.",
+    )
 
     history = HistoricalRecords()
     objects = LocalAuthorityQuerySet.as_manager()
@@ -63,11 +103,45 @@ class LocalAuthority(models.Model):
         ordering = ["name"]
         verbose_name = "local authority"
         verbose_name_plural = "local authorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_collection_year__isnull=True)
+                | models.Q(last_collection_year__isnull=True)
+                | models.Q(first_collection_year__lte=models.F("last_collection_year")),
+                name="authority_first_year_not_after_last",
+            )
+        ]
 
     def __str__(self) -> str:
         if self.is_synthetic and "synthetic" not in self.name.lower():
             return f"{self.name} (synthetic)"
+        if self.last_collection_year:  # two authorities named North Yorkshire, two named Somerset
+            return f"{self.name} (until 31 March {self.last_collection_year})"
         return self.name
+
+    def existed_in(self, year: int) -> bool:
+        """Whether the authority existed in the collection year ending 31 March `year`."""
+        first, last = self.first_collection_year, self.last_collection_year
+        return (first is None or first <= year) and (last is None or year <= last)
+
+    def clean(self) -> None:
+        """A DfE LA number belongs to one authority at a time: a successor may carry its predecessor's
+        number (North Yorkshire 815, Somerset 933), never an authority existing in the same years."""
+        from django.core.exceptions import ValidationError
+
+        if not self.dfe_number or self.kind != self.Kind.LA:
+            return
+        first, last = self.first_collection_year, self.last_collection_year
+        overlapping = LocalAuthority.objects.las().filter(dfe_number=self.dfe_number).exclude(pk=self.pk)
+        if last is not None:
+            overlapping = overlapping.exclude(first_collection_year__gt=last)
+        if first is not None:
+            overlapping = overlapping.exclude(last_collection_year__lt=first)
+        other = overlapping.first()
+        if other is not None:
+            raise ValidationError(
+                {"dfe_number": f"{other} has DfE LA number {self.dfe_number} in the same years"}
+            )
 
 
 class Team(models.Model):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from placements import regional
-from placements.models import ImportJob, Population, YearlyFigure
+from placements.models import ImportJob, Population, Return, YearlyFigure
 from placements.services import import_job_create, import_job_run
 from sufficiency.models import LocalAuthority
 from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode
@@ -37,7 +37,10 @@ def a_return(extra: int, moves: int) -> list[tuple[str, bytes]]:
             ]
         else:
             episodes.append(episode(cid, "01/02/2020", place="U1", cin="N2"))
-    return [("header.csv", csv_bytes(HEADER_COLUMNS, children)), ("episodes.csv", csv_bytes(EPISODE_COLUMNS, episodes))]
+    return [
+        ("header.csv", csv_bytes(HEADER_COLUMNS, children)),
+        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, episodes)),
+    ]
 
 
 def import_return(la, year, uploads):
@@ -47,7 +50,9 @@ def import_return(la, year, uploads):
 
 
 def computed(la, year):
-    return dict(YearlyFigure.objects.filter(la=la, year=year, source="computed").values_list("measure", "value"))
+    return dict(
+        YearlyFigure.objects.filter(la=la, year=year, source="computed").values_list("measure", "value")
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +64,7 @@ def english_authorities(db):
     from django.apps import apps
 
     import_module("sufficiency.migrations.0002_load_english_authorities").load(apps, None)
+    import_module("sufficiency.migrations.0005_load_counties_replaced_in_2023").load(apps, None)
 
 
 @pytest.fixture
@@ -176,6 +182,7 @@ def test_a_region_with_one_authority_missing_falls_back_to_the_comparator_and_sa
 def test_england_needs_every_authority(seeded_core):
     england = LocalAuthority.objects.get(code="E92000001")
     assert regional.members(england).count() == 153
+    assert regional.members(england, 2023).count() == 152  # Cumbria and the two counties, not successors
     norfolk = LocalAuthority.objects.get(code="E10000020")
     import_return(norfolk, 2020, a_return(extra=1, moves=0))
     assert regional.computed_measures(area=england) == []
@@ -200,7 +207,9 @@ def test_statistical_neighbours_computed_when_all_are_held(seeded_core):
 
 def test_ranks_share_ties_and_quartiles_follow_the_rank():
     las = [LocalAuthority(code=f"E0{i}", name=f"LA {i}") for i in range(8)]
-    rows = [regional.RankedRow(la, v, "published") for la, v in zip(las, [5, 1, 3, 3, None, 8, 2, 7], strict=True)]
+    rows = [
+        regional.RankedRow(la, v, "published") for la, v in zip(las, [5, 1, 3, 3, None, 8, 2, 7], strict=True)
+    ]
     regional._ranks(rows, descending=False)
     ranks = {r.la.name: (r.rank, r.quartile) for r in rows}
     assert ranks["LA 1"] == (1, 1)
@@ -232,7 +241,7 @@ def test_regional_page_ranks_and_downloads(east, east_members, manager_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "East of England: authorities ranked" in page
-    assert 'Quartile </span>1</strong>' in page and ">Returns</td>" in page
+    assert "Quartile </span>1</strong>" in page and ">Returns</td>" in page
     assert "No figure is held for any of the region's authorities for 2019/20: the rate needs" in page
 
     download = manager_client.get("/regional/ranking.csv", {"region": EAST, "year": 2020})
@@ -246,7 +255,10 @@ def test_regional_page_defaults_to_the_region_of_the_chosen_authority(seeded_cor
     page = manager_client.get("/regional/", {"la": "E06000052"}).content.decode()  # Cornwall
     assert "South West: authorities ranked" in page
     assert manager_client.get("/regional/", {"region": "E99999999"}).status_code == 404
-    assert "North East: authorities ranked" in manager_client.get("/regional/", {"la": "E12000001"}).content.decode()
+    assert (
+        "North East: authorities ranked"
+        in manager_client.get("/regional/", {"la": "E12000001"}).content.decode()
+    )
 
 
 def test_measures_api_for_an_area_needs_no_grant_but_an_unknown_code_is_404(seeded_core, make_user):
@@ -291,7 +303,9 @@ def test_the_dashboard_draws_the_region_computed_where_every_return_is_held(east
 
     norfolk = LocalAuthority.objects.get(code="E10000020")
     for year, value in ((2019, 50.0), (2020, 48.0)):
-        YearlyFigure.objects.create(la=east, year=year, measure="rate_per_10k", value=value, source="comparator")
+        YearlyFigure.objects.create(
+            la=east, year=year, measure="rate_per_10k", value=value, source="comparator"
+        )
     for la in east_members:
         Population.objects.create(la=la, year=2020, population=10_000)
         import_return(la, 2020, a_return(extra=1, moves=0))
@@ -299,4 +313,97 @@ def test_the_dashboard_draws_the_region_computed_where_every_return_is_held(east
     assert values["computed_areas"] == {"region": 11}
     assert values["region"]["rate_per_10k"] == {2019: 50.0, 2020: 2.0}  # 22 per 110,000; 2019 published
     names = [s.name for s in presenters.chart_series(CHARTS_BY_ID["rate"], values, norfolk, None, None)]
-    assert any("East of England (computed from 11 authorities' returns where all are held" in n for n in names)
+    assert any(
+        "East of England (computed from 11 authorities' returns where all are held" in n for n in names
+    )
+
+
+# ---- an area's authorities in a year: the counties replaced on 1 April 2023 ------------------------------
+
+
+def held(la, year, cla):
+    """A current return of `la` for `year` whose stored figures are `cla` children looked after (and
+    every other count 0): what the pooling reads, without importing a return."""
+    Return.objects.create(
+        la=la, collection_year=year, state=Return.State.CURRENT, checksum=f"{la.code}{year}"
+    )
+    YearlyFigure.objects.bulk_create(
+        YearlyFigure(
+            la=la, year=year, measure=code, value=cla if code == "cla_31_march" else 0, source="computed"
+        )
+        for code, definition in regional.measures.MEASURES.items()
+        if definition.unit == "count"
+    )
+
+
+def test_complete_years_take_each_year_s_own_authorities():
+    periods = {1: (None, None), 2: (None, 2023), 3: (2024, None), 4: (2024, None)}
+    held_ids = {2022: {1}, 2023: {1, 2}, 2024: {1, 3}, 2025: {1, 2, 3, 4}}
+    assert regional.existing(periods, 2023) == [1, 2] and regional.existing(periods, 2024) == [1, 3, 4]
+    assert regional.complete_years(periods, held_ids) == {2023: [1, 2], 2025: [1, 3, 4]}
+
+
+def test_a_region_is_complete_with_the_county_before_2023_and_its_successors_after(make_user):
+    from tests.factories import LocalAuthorityFactory
+
+    region = LocalAuthorityFactory(name="Testshire region", kind="region")
+    unchanged = LocalAuthorityFactory(name="Unchanged", region=region)
+    county = LocalAuthorityFactory(name="County", region=region, last_collection_year=2023)
+    east = LocalAuthorityFactory(name="East unitary", region=region, first_collection_year=2024)
+    west = LocalAuthorityFactory(name="West unitary", region=region, first_collection_year=2024)
+    county.successors.set([east, west])
+    assert list(regional.members(region, 2023)) == [county, unchanged]
+    assert list(regional.members(region, 2024)) == [east, unchanged, west]
+    assert list(regional.members(region)) == [east, unchanged, west]  # today's
+
+    held(unchanged, 2023, 10)
+    held(county, 2023, 5)
+    held(unchanged, 2024, 11)
+    held(east, 2024, 2)
+    before = regional.area_figures(area=region, year=2023)
+    assert before.computed and before.values["cla_31_march"] == 15
+    assert before.source_text == "Computed from 2 authorities' returns"
+    after = regional.area_figures(area=region, year=2024)
+    assert not after.computed and after.missing == [west]  # not the county, which had ended
+    assert [y for y, m, _ in regional.computed_measures(area=region) if m == "cla_31_march"] == [2023]
+
+    held(west, 2024, 4)
+    after = regional.area_figures(area=region, year=2024)
+    assert after.computed and after.values["cla_31_march"] == 17
+    assert after.source_text == "Computed from 3 authorities' returns"
+    rows = regional.computed_measures(area=region)
+    assert [(y, v) for y, m, v in rows if m == "cla_31_march"] == [(2023, 15), (2024, 17)]
+    assert regional.computed_measures(area=region, year=2024)[0][0] == 2024
+
+    comparators = regional.computed_comparators(unchanged)
+    assert comparators["region"]["values"]["cla_31_march"] == {2023: 15, 2024: 17}
+    assert comparators["region"]["members"] == 3  # of the latest year computed
+    page = regional.regional_page(region=region, year=2023, user=make_user("Manager"))
+    assert page["members"] == [county, unchanged] and page["figures"].computed
+
+
+def test_england_before_2023_needs_cumbria_and_the_two_counties_not_their_successors(seeded_core):
+    england = LocalAuthority.objects.get(code="E92000001")
+    north_west = LocalAuthority.objects.get(code="E12000002")
+    cumbria = LocalAuthority.objects.get(code="E10000006")
+    for la in regional.members(england, 2023):
+        held(la, 2023, 1)
+    assert regional.area_figures(area=england, year=2023).values["cla_31_march"] == 152
+    assert regional.area_figures(area=north_west, year=2023).values["cla_31_march"] == 23
+    assert cumbria in regional.area_figures(area=north_west, year=2023).members
+
+    for la in regional.members(england, 2024).exclude(code="E06000064"):  # all but Westmorland and Furness
+        held(la, 2024, 2)
+    figures = regional.area_figures(area=england, year=2024)
+    assert not figures.computed and [la.code for la in figures.missing] == ["E06000064"]
+    comparators = regional.computed_comparators(LocalAuthority.objects.get(code="E10000020"))
+    assert comparators["england"]["values"]["cla_31_march"] == {2023: 152}
+    assert comparators["england"]["members"] == 152
+    held(LocalAuthority.objects.get(code="E06000064"), 2024, 2)
+    assert regional.area_figures(area=england, year=2024).values["cla_31_march"] == 306
+
+
+def test_a_county_s_return_for_a_year_it_existed_is_imported(seeded_core):
+    cumbria = LocalAuthority.objects.get(code="E10000006")
+    import_return(cumbria, 2020, a_return(extra=1, moves=0))
+    assert computed(cumbria, 2020)["cla_31_march"] == 2
