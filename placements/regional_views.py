@@ -25,11 +25,12 @@ def measures_api(request):
     area = regional.area_for_code(request.GET.get("la", ""))
     if area is None:
         return placements_views.measures_api(request)
-    rows = regional.computed_measures(area=area, year=_year(request.GET.get("year")))
+    year = _year(request.GET.get("year"))
+    rows = regional.computed_measures(area=area, year=year)
     return JsonResponse(
         {
             "la": {"code": area.code, "name": area.name, "is_synthetic": False},
-            "computed_from": regional.members(area).count(),
+            "computed_from": regional.members(area, year).count(),
             "measures": [
                 {"year": year, "measure": measure, "value": value, "display": format_value(measure, value)}
                 for year, measure, value in rows
@@ -100,7 +101,9 @@ def region_csv(request):
                 context["region"].code,
                 f"{context['region'].name}: {context['figures'].source_text}",
                 format_value(table["code"], table["region_value"]),
-                "computed" if context["figures"].computed else ("comparator" if table["region_value"] is not None else ""),
+                "computed"
+                if context["figures"].computed
+                else ("comparator" if table["region_value"] is not None else ""),
             ]
         )
     return response

@@ -407,3 +407,26 @@ def test_a_county_s_return_for_a_year_it_existed_is_imported(seeded_core):
     cumbria = LocalAuthority.objects.get(code="E10000006")
     import_return(cumbria, 2020, a_return(extra=1, moves=0))
     assert computed(cumbria, 2020)["cla_31_march"] == 2
+
+
+def test_the_import_command_refuses_a_year_the_authority_did_not_exist_in(seeded_core, tmp_path):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "header.csv"
+    path.write_bytes(csv_bytes(HEADER_COLUMNS, []))
+    with pytest.raises(CommandError, match="from 1 April 2023 choose Cumberland or Westmorland and Furness"):
+        call_command("import_903", "--la", "E10000006", "--year", "2024", str(path))
+    with pytest.raises(CommandError, match="formed on 1 April 2023 .* before then choose Cumbria"):
+        call_command("import_903", "--la", "E06000064", "--year", "2023", str(path))
+    assert ImportJob.objects.count() == 0
+
+
+def test_the_measures_api_counts_the_authorities_of_the_year_asked_for(seeded_core, make_user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("Manager", las=["E10000020"]))
+    north_west = "E12000002"
+    assert client.get("/api/measures/", {"la": north_west, "year": "2023"}).json()["computed_from"] == 23
+    assert client.get("/api/measures/", {"la": north_west, "year": "2024"}).json()["computed_from"] == 24
+    assert client.get("/api/measures/", {"la": north_west}).json()["computed_from"] == 24

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from placements.forms import collection_year_error, upload_size_error
+from placements.forms import authority_year_error, collection_year_error, upload_size_error
 from placements.models import ImportJob
 from placements.services import import_job_create, import_job_run
 from sufficiency.models import LocalAuthority
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         authority = LocalAuthority.objects.filter(code=la).first()
         if authority is None:
             raise CommandError(f"No authority with code {la}")
+        if area_error := authority_year_error(authority, year):
+            raise CommandError(f"{area_error}; nothing was imported.")
         for path in files:
             if not path.is_file():
                 raise CommandError(f"No such file: {path}")
