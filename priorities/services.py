@@ -74,8 +74,9 @@ def action_update_status(
     if progress_note is not None:
         _check_length("progress_note", progress_note, TEXT_MAX)
     # The caller's copy is the row as the form saw it when its version is the form's (the view has just read
-    # it); an older copy is read again, and a newer one means someone saved after the form was shown.
-    current = action if action.version == expected_version else _current(action.pk)
+    # it); an older copy is read again. A newer one means someone saved after the form was shown: a conflict,
+    # shown with that copy, as fresh as a second read would be.
+    current = action if action.version >= expected_version else _current(action.pk)
     if current.version != expected_version:
         raise ConflictError(current=current, expected_version=expected_version)
     from_status = current.status
@@ -299,7 +300,9 @@ def action_replan(
         raise ValidationError({"reason": "Enter the reason for re-planning the action."})
     if revised_due_date and action.due_start and revised_due_date < action.due_start:
         raise ValidationError(
-            {"revised_due_date": f"The revised due date must be on or after the start, {action.due_start:%-d %B %Y}."}
+            {
+                "revised_due_date": f"The revised due date must be on or after the start, {action.due_start:%-d %B %Y}."
+            }
         )
     with transaction.atomic():
         locked = _lock(action, expected_version)

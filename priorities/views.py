@@ -80,21 +80,26 @@ def action_detail(request, pk: int):
     # history grows); every change with ?history=all.
     everything = request.GET.get("history") == "all"
     limit = None if everything else ACTION_PAGE_LATEST
-    timeline = selectors.action_timeline(action=action)
+    timeline, timeline_total = selectors.action_latest_updates(action=action, limit=limit)
+    history, history_total = selectors.action_history_page(action=action, limit=limit)
+    # The RAG's "last updated" (the latest status update, else when the action was added), not read again.
+    action.last_updated_at = timeline[0].created_at if timeline else action.created_at
     return render(
         request,
         "priorities/action_detail.html",
         {
             "action": action,
             "rag": action.rag(),
-            "timeline": timeline if everything else timeline[:limit],
-            "timeline_total": timeline.count(),
-            "history": selectors.action_history(action=action, limit=limit),
-            "history_total": action.history.count(),
+            "timeline": timeline,
+            "timeline_total": timeline_total,
+            "history": history,
+            "history_total": history_total,
             "showing_all": everything,
             "latest": ACTION_PAGE_LATEST,
             "can_edit": request.user.has_perm("priorities.edit_action", action),
-            "can_manage": request.user.has_perm("priorities.manage_strategy"),
+            # Asked of the action: the same rule (lead commissioners), and Django's ModelBackend, which grants
+            # no permission on an object, then reads no permission tables.
+            "can_manage": request.user.has_perm("priorities.manage_strategy", action),
             "rule_lines": rag_rules.RULE_LINES,
         },
     )
