@@ -17,7 +17,9 @@
    conflicts and errors, and the LOST UPDATES: a save the server accepted (302) must have its status
    update (found by its comment) and its own history record (one new version per accepted save, no
    version skipped or repeated, each change starting from the status the previous one left). A save
-   recorded but not acknowledged to the user is counted too.
+   recorded but not acknowledged to the user is counted too. Also the CPU used meanwhile: by gunicorn's
+   workers (per request answered), by the simulated users, and by PostgreSQL and every other process; a
+   busy machine (another job running) slows the server, so compare figures taken with the rest near zero.
 
 Loopback only; stops gunicorn and drops the database however it ends.
 """
@@ -70,6 +72,13 @@ def server_cpu_seconds(arbiter_pid: int) -> float:
         if int(fields[1]) == arbiter_pid:  # ppid
             total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time (all CPUs, every process) spent busy since boot, from /proc/stat (Linux)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -334,10 +343,12 @@ def run(port: int, arbiter_pid: int, sessions: int, args, gunicorn_label: str) -
     barrier.wait(timeout=TIMEOUT)
     t = time.perf_counter()
     cpu = server_cpu_seconds(arbiter_pid)
+    busy, client_cpu = machine_busy_seconds(), time.process_time()
     for th in threads:
         th.join(timeout=max(1.0, deadline - time.monotonic() + TIMEOUT))
     run_s = time.perf_counter() - t
     cpu = server_cpu_seconds(arbiter_pid) - cpu
+    busy, client_cpu = machine_busy_seconds() - busy, time.process_time() - client_cpu
     check = check_lost_updates(results, tag, start_versions)
 
     def line(label: str, values: list[float]) -> str:
@@ -364,6 +375,12 @@ def run(port: int, arbiter_pid: int, sessions: int, args, gunicorn_label: str) -
     print(
         f"  server CPU (gunicorn workers): {cpu:.1f} s for {answered} requests, "
         f"{cpu * 1000 / max(answered, 1):.1f} ms per request; {cpu / run_s:.2f} of {os.cpu_count()} CPUs busy"
+    )
+    # The rest of the machine: PostgreSQL and anything else running meanwhile (which slows the server down).
+    print(
+        f"  machine: {busy / run_s:.2f} of {os.cpu_count()} CPUs busy: the server {cpu / run_s:.2f}, "
+        f"these simulated users {client_cpu / run_s:.2f}, PostgreSQL and other processes "
+        f"{max(0.0, busy - cpu - client_cpu) / run_s:.2f}"
     )
     print(line("status POST", results.post_ms))
     print(line("landing page after a save", results.landing_ms))
