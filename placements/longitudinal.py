@@ -36,6 +36,7 @@ CHILD_FIELDS = ["header_year", "sex", "dob", "uasc_year", "duc"]
 _DATES = {"decom", "dec", "dob", "duc"}
 _NEVER = 2**40  # day numbers: "never" and "always", exact as floats (a merge may turn them into floats)
 _ALWAYS = -(2**40)
+_FIRST_DAY = -25567  # 1 January 1900 as a day number
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # episodes, header, uasc as measures reads them
 
@@ -109,14 +110,37 @@ def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def first_change(before: Frames, after: Frames) -> pd.Series:
+def _episode_keys(*frames: pd.DataFrame) -> list[np.ndarray]:
+    """Each frame's (child, DECOM) as one int64 per row, comparable across the frames. DECOMs outside
+    1900-2199 share a key with others of the child: such keys select more rows, never fewer."""
+    children, _ = pd.factorize(pd.concat([f["child"].astype(str) for f in frames], ignore_index=True))
+    keys, start = [], 0
+    for f in frames:
+        days = _day_numbers(f["decom"], _ALWAYS)
+        days = np.clip(days - _FIRST_DAY, 0, 2**20 - 1)
+        keys.append(children[start : start + len(f)].astype(np.int64) * 2**20 + days)
+        start += len(f)
+    return keys
+
+
+def same_keys(frames: Frames, episodes: pd.DataFrame) -> Frames:
+    """The episodes of `frames` with a (child, DECOM) that `episodes` has too, with every Header and UASC
+    row: all that merging `episodes` into `frames` can change (every other episode stays as it was)."""
+    rows = frames[0]
+    keys, wanted = _episode_keys(rows, episodes)
+    return rows[np.isin(keys, wanted)], frames[1], frames[2]
+
+
+def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = None) -> pd.Series:
     """Per child whose record differs: the first day (a day number) from which the difference can be seen,
     so every year whose 31 March is on or after it may change, and no earlier year can.
 
     A row added or removed, or changed in anything but DEC and REC, is seen from its DECOM; a row whose DEC
     or REC alone changed is seen from the earlier of its two DECs (until then it is open either way, and
     REC only matters once it has ceased); a changed Header or UASC row is seen from the child's earliest
-    episode (SEX compared as the measures read it: 1 and M alike, 2 and F alike).
+    episode (SEX compared as the measures read it: 1 and M alike, 2 and F alike), taken from `history`
+    (every episode of the children, after the change) when the records hold only some of their episodes
+    (`same_keys`).
     """
     key = ["child", "decom"]
     main = [c for c in EPISODE_FIELDS if c not in ("collection_year", "decom", "dec", "rec")]
@@ -142,7 +166,6 @@ def first_change(before: Frames, after: Frames) -> pd.Series:
 
     # A child counts in a year only through an episode on or before its 31 March: a new Header or UASC row
     # is seen from the child's earliest episode, in either record.
-    earliest = pd.Series(decom, index=both["child"].to_numpy()).groupby(level=0).min()
     personal: set[str] = set()
     for i, columns in ((1, ["sex", "dob"]), (2, ["duc"])):
         rows = pd.merge(
@@ -158,6 +181,13 @@ def first_change(before: Frames, after: Frames) -> pd.Series:
             changed |= (rows[f"{column}_b"] != rows[f"{column}_a"]).to_numpy()
         personal.update(rows.loc[changed, "child"])
     if personal:
+        if history is None:
+            earliest = pd.Series(decom, index=both["child"].to_numpy()).groupby(level=0).min()
+        else:
+            # A merge adds or replaces episodes, never removes one: the history after it holds every DECOM.
+            rows = history[history["child"].isin(personal)]
+            earliest = pd.Series(_day_numbers(rows["decom"], _ALWAYS), index=rows["child"].to_numpy())
+            earliest = earliest.groupby(level=0).min()
         children = sorted(personal & set(earliest.index))
         days = days.reindex(days.index.union(children), fill_value=_NEVER)
         days.loc[children] = np.minimum(days.loc[children].to_numpy(), earliest.loc[children].to_numpy())
@@ -165,6 +195,12 @@ def first_change(before: Frames, after: Frames) -> pd.Series:
 
 
 # ---- reading and writing the stored record -------------------------------------------------------------
+
+
+def _probe(table: str, by: str = "c.child", also: str = "") -> str:
+    """A sub-select of the rows of one child (`by`) of the authority (the second parameter), for a lateral
+    join: one (la, child) index probe each (PostgreSQL)."""
+    return f"SELECT * FROM {table} p WHERE p.la_id = %s AND p.child = {by}{also} OFFSET 0"
 
 
 def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> list[tuple]:
@@ -176,12 +212,15 @@ def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> 
             cursor.execute(f"SELECT t.child, {columns} FROM {table} t WHERE t.la_id = %s", [la_id])
             return cursor.fetchall()
         if connection.vendor == "postgresql":
-            # One probe of the (la, child) index per child, whatever the planner's statistics say.
+            # One probe of the (la, child) index per child, whatever the planner's statistics say: a plain
+            # join is planned, with the statistics of a freshly written record, as a scan of every row the
+            # authority holds (the cost then grows with the years held); a lateral sub-select that cannot
+            # be flattened (OFFSET 0) is always a loop of index probes.
             sql = (
                 f"SELECT t.child, {columns} FROM unnest(%s::text[]) AS c(child) "
-                f"JOIN {table} t ON t.child = c.child AND t.la_id = %s"
+                f"CROSS JOIN LATERAL ({_probe(table)}) t"
             )
-            step = CHILD_BATCH * 10
+            step = CHILD_BATCH * 50
             for start in range(0, len(children), step):
                 cursor.execute(sql, [children[start : start + step], la_id])
                 found += cursor.fetchall()
@@ -203,7 +242,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
             df[column] = pd.to_datetime(df[column])
         elif column == "distance":
             df[column] = pd.to_numeric(df[column]).astype("float64")
-        elif column != "child" and not column.endswith("year"):
+        elif column not in ("child", "id") and not column.endswith("year"):
             df[column] = df[column].astype(object).where(df[column] != "", None)
     return df
 
@@ -214,22 +253,24 @@ def _empty_episodes() -> pd.DataFrame:
     )
 
 
-def record_read(la, children=None) -> Frames:
-    """The stored record of an authority (or of some of its children) as measures reads it."""
+def record_read(la, children=None, *, ids: bool = False) -> Frames:
+    """The stored record of an authority (or of some of its children) as measures reads it; with `ids`,
+    each row also has the id of its stored row ("id"), so that writing it again deletes by id."""
     wanted = None if children is None else sorted(set(children))
+    extra = ["id"] if ids else []
     if wanted == []:
         rows, people = [], []
     else:
-        rows = _fetch(LongitudinalEpisode, EPISODE_FIELDS, la.pk, wanted)
-        people = _fetch(LongitudinalChild, CHILD_FIELDS, la.pk, wanted)
-    episodes = _typed(pd.DataFrame.from_records(rows, columns=["child", *EPISODE_FIELDS]))
+        rows = _fetch(LongitudinalEpisode, EPISODE_FIELDS + extra, la.pk, wanted)
+        people = _fetch(LongitudinalChild, CHILD_FIELDS + extra, la.pk, wanted)
+    episodes = _typed(pd.DataFrame.from_records(rows, columns=["child", *EPISODE_FIELDS, *extra]))
     episodes["collection_year"] = episodes["collection_year"].astype("int64")
-    both = pd.DataFrame.from_records(people, columns=["child", *CHILD_FIELDS])
+    both = pd.DataFrame.from_records(people, columns=["child", *CHILD_FIELDS, *extra])
     header = both[both["header_year"].notna()].rename(columns={"header_year": "collection_year"})
-    header = _typed(header[["child", "collection_year", "sex", "dob"]].reset_index(drop=True))
+    header = _typed(header[["child", "collection_year", "sex", "dob", *extra]].reset_index(drop=True))
     header["collection_year"] = header["collection_year"].astype("int64")
     uasc = both[both["uasc_year"].notna()].rename(columns={"uasc_year": "collection_year"})
-    uasc = _typed(uasc[["child", "collection_year", "duc"]].reset_index(drop=True))
+    uasc = _typed(uasc[["child", "collection_year", "duc", *extra]].reset_index(drop=True))
     uasc["collection_year"] = uasc["collection_year"].astype("int64")
     return episodes, header, uasc
 
@@ -279,8 +320,11 @@ def _delete(model, la_id: int, children: list[str] | None) -> None:
         if children is None:
             cursor.execute(f"DELETE FROM {table} WHERE la_id = %s", [la_id])
         elif connection.vendor == "postgresql":
+            # The ids first, by index probes (see _fetch), then a delete by primary key.
             cursor.execute(
-                f"DELETE FROM {table} WHERE la_id = %s AND child = ANY(%s::text[])", [la_id, children]
+                f"DELETE FROM {table} WHERE id = ANY(ARRAY(SELECT t.id FROM unnest(%s::text[]) AS c(child) "
+                f"CROSS JOIN LATERAL ({_probe(table)}) t))",
+                [children, la_id],
             )
         else:
             for start in range(0, len(children), CHILD_BATCH):
@@ -328,18 +372,25 @@ def _stored_form(la, record: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(rows of `old` not in `new`, rows of `new` not in `old`), rows compared whole."""
-    columns = list(new.columns)
+    """(rows of `old` not in `new`, rows of `new` not in `old`), rows compared whole (by a 64-bit hash of
+    each row's values: both frames are in the stored form, so equal rows hash alike)."""
+    old_hash = pd.util.hash_pandas_object(old, index=False).to_numpy()
+    new_hash = pd.util.hash_pandas_object(new[list(old.columns)], index=False).to_numpy()
+    return old[~np.isin(old_hash, new_hash)], new[~np.isin(new_hash, old_hash)]
 
-    def signature(df: pd.DataFrame, position: str) -> pd.DataFrame:
-        out = df.astype(object).where(df.notna(), "").astype(str)
-        out[position] = np.arange(len(df))
-        return out
 
-    both = pd.merge(signature(old, "_old"), signature(new, "_new"), on=columns, how="outer", indicator=True)
-    gone = both.loc[both["_merge"] == "left_only", "_old"].astype(np.int64).to_numpy()
-    added = both.loc[both["_merge"] == "right_only", "_new"].astype(np.int64).to_numpy()
-    return old.iloc[np.sort(gone)], new.iloc[np.sort(added)]
+def _delete_ids(model, ids) -> None:
+    """Delete stored rows by id."""
+    ids = [int(i) for i in ids]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if ids:
+                cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])
+            return
+        for start in range(0, len(ids), CHILD_BATCH):
+            batch = ids[start : start + CHILD_BATCH]
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
 def _delete_episodes(la_id: int, rows: pd.DataFrame) -> None:
@@ -350,9 +401,10 @@ def _delete_episodes(la_id: int, rows: pd.DataFrame) -> None:
     children, decoms = rows["child"].tolist(), rows["decom"].tolist()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            probe = _probe(table, by="k.child", also=" AND p.decom = k.decom")
             cursor.execute(
-                f"DELETE FROM {table} t USING unnest(%s::text[], %s::date[]) AS k(child, decom) "
-                "WHERE t.la_id = %s AND t.child = k.child AND t.decom = k.decom",
+                f"DELETE FROM {table} WHERE id = ANY(ARRAY(SELECT t.id FROM unnest(%s::text[], %s::date[]) "
+                f"AS k(child, decom) CROSS JOIN LATERAL ({probe}) t))",
                 [children, decoms, la_id],
             )
         else:
@@ -367,16 +419,26 @@ def record_write(
 ) -> None:
     """Store the record of some children (all of the authority's when `children` is None), built from
     `returns`, in place of what was stored for them. With `previous` (what is stored for those children),
-    only the rows that differ are written. Call it in the transaction that makes those returns current."""
+    only the rows that differ are written: then `previous` and `record` may both leave out episodes that
+    are the same in both (`same_keys`). Call it in the transaction that makes those returns current."""
     wanted = None if children is None else sorted(set(children))
     ep, people = _stored_form(la, record)
     with transaction.atomic():
         if previous is not None and wanted is not None:
             old_ep, old_people = _stored_form(la, previous)
             gone, ep = _changed(old_ep, ep)
-            _delete_episodes(la.pk, gone)
+            if "id" in previous[0].columns:  # old_ep's rows are previous[0]'s, in order
+                _delete_ids(LongitudinalEpisode, previous[0]["id"].to_numpy()[gone.index.to_numpy()])
+            else:
+                _delete_episodes(la.pk, gone)
             gone, people = _changed(old_people, people)
-            _delete(LongitudinalChild, la.pk, sorted(set(gone["child"]) | set(people["child"])))
+            changed = sorted(set(gone["child"]) | set(people["child"]))
+            if "id" in previous[1].columns and "id" in previous[2].columns:
+                ids = pd.concat([previous[1][["child", "id"]], previous[2][["child", "id"]]])
+                ids = ids.drop_duplicates("child").set_index("child")["id"]
+                _delete_ids(LongitudinalChild, ids.reindex(changed).dropna().to_numpy())
+            else:
+                _delete(LongitudinalChild, la.pk, changed)
         else:
             for model in (LongitudinalEpisode, LongitudinalChild):
                 _delete(model, la.pk, wanted)

@@ -66,7 +66,8 @@ class MeasuresChange:
     whose stored counts are incomplete). `deltas`: for the other years held, the change of each count
     (only years where some count changes). `held`: every year held once the return is current.
     `returns`, `record`, `children`: the longitudinal record of those children (every child when None)
-    once the return is current, built from those returns; `previous`: what is stored for them now.
+    once the return is current, built from those returns; `previous`: what is stored for them now. With
+    `previous`, both may hold only the episodes that can differ (the rest are kept as stored).
     """
 
     counts: dict[int, dict[str, int]]
@@ -146,11 +147,16 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         children = set(load.children_in([staged.pk, *replaced]))
         was = longitudinal.record_read(la, children)
         now = longitudinal.merged(*load.returns_frames(after, sorted(children)))
+        changing, history = (was, now), None
     else:
         rows = load.returns_frames({staged.pk: staged.collection_year})
         children = set().union(*(set(df["child"]) for df in rows))
-        was = longitudinal.record_read(la, children)
+        was = longitudinal.record_read(la, children, ids=True)
         now = longitudinal.merged(*longitudinal.combine(was, rows))
+        # Only the episodes with a (CHILD, DECOM) of the return can differ: the rest of the children's
+        # history is compared and written as it was, whatever its length.
+        changing = (longitudinal.same_keys(was, rows[0]), longitudinal.same_keys(now, rows[0]))
+        history = now[0]
 
     zero = dict.fromkeys(measures.COUNT_CODES, 0)
     whole = sorted(held - stored)
@@ -163,7 +169,7 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         counts = {year: computed.get(year, zero) for year in whole}
 
     deltas: dict[int, dict[str, int]] = {}
-    seen_from = longitudinal.first_change(was, now)
+    seen_from = longitudinal.first_change(*changing, history=history)
     for year in sorted(stored):
         changed = seen_from.index[seen_from.to_numpy() <= _ref_day(year)]
         if not len(changed):
@@ -178,9 +184,9 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         deltas=deltas,
         held=held,
         returns=after,
-        record=now,
+        record=changing[1],
         children=frozenset(children),
-        previous=was,
+        previous=changing[0],
     )
 
 

@@ -234,15 +234,16 @@ def returns_frames(
             return fetch(model.objects.filter(ret_id__in=ids).values_list("ret_id", *fields))
         found: list[tuple] = []
         if connection.vendor == "postgresql":
-            # One index probe per child and return ((return, child) index), whatever the statistics say:
-            # a list of children in a join with an unnested array is planned as a nested loop over them.
+            # Index probes per child ((return, child) index), whatever the statistics say: a lateral
+            # sub-select that cannot be flattened (OFFSET 0) is always a loop over the children, where a
+            # plain join can be planned as a scan of every row of the returns.
             table = connection.ops.quote_name(model._meta.db_table)
             columns = ", ".join(
                 f"t.{connection.ops.quote_name(model._meta.get_field(f).column)}" for f in fields
             )
             sql = (
-                f"SELECT t.ret_id, {columns} FROM unnest(%s::text[]) AS c(child) "
-                f"JOIN {table} t ON t.child = c.child AND t.ret_id = ANY(%s)"
+                f"SELECT t.ret_id, {columns} FROM unnest(%s::text[]) AS c(child) CROSS JOIN LATERAL "
+                f"(SELECT * FROM {table} p WHERE p.child = c.child AND p.ret_id = ANY(%s) OFFSET 0) t"
             )
             for start in range(0, len(children), CHILD_BATCH * 10):
                 with connection.cursor() as cursor:

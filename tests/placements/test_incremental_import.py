@@ -100,7 +100,10 @@ def test_an_older_return_changes_a_later_year_it_overlaps(norfolk):
     assert stored(norfolk)[(2020, "cla_31_march")] == 1
     older = [
         ("header.csv", csv_bytes(HEADER_COLUMNS, [child("B1", "2", "01/01/2008")])),
-        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode("B1", "01/06/2017", place="K2", provider="PR4")])),
+        (
+            "episodes.csv",
+            csv_bytes(EPISODE_COLUMNS, [episode("B1", "01/06/2017", place="K2", provider="PR4")]),
+        ),
     ]
     job = run(norfolk, 2018, older)
     assert job.summary["years_recomputed"] == [2018, 2020]
@@ -120,7 +123,10 @@ def test_a_later_return_that_closes_an_episode_changes_only_what_it_must(norfolk
     run(norfolk, 2018, open_in_2018)
     closed_in_2019 = [
         ("header.csv", csv_bytes(HEADER_COLUMNS, [child("C1")])),
-        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, [episode("C1", "01/06/2017", dec="01/02/2019", rec="E4A")])),
+        (
+            "episodes.csv",
+            csv_bytes(EPISODE_COLUMNS, [episode("C1", "01/06/2017", dec="01/02/2019", rec="E4A")]),
+        ),
     ]
     job = run(norfolk, 2019, closed_in_2019)
     # 2018/19 is new; 2017/18 is unchanged (C1 was still looked after on 31 March 2018).
@@ -198,16 +204,16 @@ def test_counts_of_children_add_up_to_the_whole(norfolk):
     counts over all of them, and the ratios follow from the counts."""
     episodes, header, uasc = (
         pd.concat(frames, ignore_index=True)
-        for frames in zip(
-            *[transformed(synthetic()[year], year) for year in (2019, 2020)], strict=True
-        )
+        for frames in zip(*[transformed(synthetic()[year], year) for year in (2019, 2020)], strict=True)
     )
     years = [2019, 2020]
     whole = measures.compute_counts(episodes, header, uasc, years)
     kids = sorted(episodes["child"].unique())
     half = set(kids[: len(kids) // 2])
     parts = [
-        measures.compute_counts(*(df[df["child"].isin(half) == side] for df in (episodes, header, uasc)), years)
+        measures.compute_counts(
+            *(df[df["child"].isin(half) == side] for df in (episodes, header, uasc)), years
+        )
         for side in (True, False)
     ]
     zero = dict.fromkeys(measures.COUNT_CODES, 0)
@@ -218,7 +224,9 @@ def test_counts_of_children_add_up_to_the_whole(norfolk):
         assert measures.from_counts(summed, 5_000) == dict(zip(table["measure"], table["value"], strict=True))
 
 
-def transformed(tables: dict[str, pd.DataFrame], year: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def transformed(
+    tables: dict[str, pd.DataFrame], year: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """A synthetic return as the measures read it (through the import's own read and transform)."""
     from django.conf import settings
 
@@ -261,3 +269,79 @@ def test_a_short_break_row_in_a_later_return_does_not_replace_an_open_episode(no
     run(norfolk, 2020, one_child("NEW", decom="01/05/2019"))
     assert stored(norfolk)[(2020, "cla_31_march")] == 2
     assert stored(norfolk) == full(norfolk)
+
+
+def several(name: str, rows: list[dict], dob: str = "01/06/2010") -> list[tuple[str, bytes]]:
+    return [
+        ("header.csv", csv_bytes(HEADER_COLUMNS, [child(name, dob=dob)])),
+        ("episodes.csv", csv_bytes(EPISODE_COLUMNS, rows)),
+    ]
+
+
+def test_a_later_return_that_corrects_or_reopens_an_episode_closed_years_before(norfolk):
+    """An import compares and writes only the episodes of its own (CHILD, DECOM)s, and the rest of the
+    child's history as it was: a correction of an episode closed years before, an episode re-opened, a
+    date of birth corrected and a short break still come out as a full recompute."""
+    first = episode("R1", "01/05/2016", dec="01/09/2016", rec="E4A")
+    second = episode("R1", "01/02/2017", place="U1", rne="S", dec="01/03/2017", rec="X1")
+    moved = episode("R1", "01/03/2017", place="U2", rne="P")
+    run(norfolk, 2017, several("R1", [first, second, moved]))
+    run(norfolk, 2018, several("R1", [{**moved, "DEC": "01/06/2017", "REC": "E4A"}]))
+    run(norfolk, 2019, one_child("OTHER", decom="01/05/2018"))
+    assert stored(norfolk)[(2018, "cla_31_march")] == 0
+    # 2019/20: the 2016 episode corrected (it ended later, in a residential home), the one that ended in
+    # June 2017 now ending in May 2019 (care went on), a new episode, and the date of birth corrected.
+    corrected = {**first, "DEC": "01/12/2016", "PLACE": "K2", "PLACE_PROVIDER": "PR4"}
+    job = run(
+        norfolk,
+        2020,
+        several(
+            "R1",
+            [
+                corrected,
+                {**moved, "DEC": "01/05/2019", "REC": "X1"},
+                episode("R1", "01/05/2019", place="U3", rne="P"),
+            ],
+            dob="01/06/2003",
+        ),
+    )
+    assert job.summary["years_recomputed"] == [2017, 2018, 2019, 2020]
+    values = stored(norfolk)
+    assert values[(2018, "cla_31_march")] == 1  # R1 looked after on 31 March 2018 now
+    assert values == full(norfolk)
+    # 2020/21: the 2016 episode as a short break row (never replaces), the open one closed.
+    job = run(
+        norfolk,
+        2021,
+        several(
+            "R1",
+            [
+                {**corrected, "LS": "V3"},
+                episode("R1", "01/05/2019", place="U3", rne="P", dec="01/07/2020", rec="E13"),
+            ],
+        ),
+    )
+    assert stored(norfolk) == full(norfolk)
+    # 2021/22: back in care, with yet another date of birth: every year from the child's first episode
+    # (which the return does not hold) can change, and those where R1 was looked after on 31 March do.
+    job = run(norfolk, 2022, several("R1", [episode("R1", "01/06/2021")], dob="01/06/2004"))
+    assert job.summary["years_recomputed"] == [2017, 2018, 2019, 2020, 2022]
+    assert stored(norfolk) == full(norfolk)
+
+
+def test_the_written_record_differs_from_the_stored_one_only_where_a_value_does():
+    from placements.longitudinal import _changed
+
+    old = pd.DataFrame(
+        {
+            "child": ["a", "a", "b"],
+            "decom": ["2019-01-01", "2020-01-01", "2019-05-01"],
+            "distance": [1.5, None, 3.0],
+        }
+    )
+    new = old.copy()
+    new.loc[1, "distance"] = 0.0  # blank to a number
+    new.loc[2, "child"] = "c"
+    gone, added = _changed(old, new)
+    assert gone.index.tolist() == [1, 2] and added.index.tolist() == [1, 2]
+    assert [len(frame) for frame in _changed(old, old.copy())] == [0, 0]
