@@ -18,8 +18,9 @@
    update (found by its comment) and its own history record (one new version per accepted save, no
    version skipped or repeated, each change starting from the status the previous one left). A save
    recorded but not acknowledged to the user is counted too. Also the CPU used meanwhile: by gunicorn's
-   workers (per request answered), by the simulated users, and by PostgreSQL and every other process; a
-   busy machine (another job running) slows the server, so compare figures taken with the rest near zero.
+   workers (per request answered), by the simulated users, by PostgreSQL for the benchmark's database and
+   by every other process: a busy machine (another job running) slows the server, so compare figures taken
+   with "other processes" near zero.
 
 Loopback only; stops gunicorn and drops the database however it ends.
 """
@@ -72,6 +73,20 @@ def server_cpu_seconds(arbiter_pid: int) -> float:
         if int(fields[1]) == arbiter_pid:  # ppid
             total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds(db_name: str) -> dict[int, float]:
+    """CPU time used so far by each PostgreSQL backend serving `db_name` (by pid), from /proc (Linux)."""
+    used = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if f" {db_name} ".encode() not in cmdline.read_bytes() + b" ":
+                continue
+            fields = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[int(cmdline.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def machine_busy_seconds() -> float:
@@ -344,11 +359,17 @@ def run(port: int, arbiter_pid: int, sessions: int, args, gunicorn_label: str) -
     t = time.perf_counter()
     cpu = server_cpu_seconds(arbiter_pid)
     busy, client_cpu = machine_busy_seconds(), time.process_time()
+    db_name = args.db.rsplit("/", 1)[1] if args.db.startswith("postgres") else None
+    db_cpu = database_cpu_seconds(db_name) if db_name else {}
     for th in threads:
         th.join(timeout=max(1.0, deadline - time.monotonic() + TIMEOUT))
     run_s = time.perf_counter() - t
     cpu = server_cpu_seconds(arbiter_pid) - cpu
     busy, client_cpu = machine_busy_seconds() - busy, time.process_time() - client_cpu
+    # Backends that started meanwhile count from zero; one that ended meanwhile is missed (they are kept open).
+    db_cpu = sum(
+        t - db_cpu.get(pid, 0.0) for pid, t in (database_cpu_seconds(db_name) if db_name else {}).items()
+    )
     check = check_lost_updates(results, tag, start_versions)
 
     def line(label: str, values: list[float]) -> str:
@@ -376,11 +397,11 @@ def run(port: int, arbiter_pid: int, sessions: int, args, gunicorn_label: str) -
         f"  server CPU (gunicorn workers): {cpu:.1f} s for {answered} requests, "
         f"{cpu * 1000 / max(answered, 1):.1f} ms per request; {cpu / run_s:.2f} of {os.cpu_count()} CPUs busy"
     )
-    # The rest of the machine: PostgreSQL and anything else running meanwhile (which slows the server down).
+    # The rest of the machine: anything else running meanwhile slows the server down.
     print(
         f"  machine: {busy / run_s:.2f} of {os.cpu_count()} CPUs busy: the server {cpu / run_s:.2f}, "
-        f"these simulated users {client_cpu / run_s:.2f}, PostgreSQL and other processes "
-        f"{max(0.0, busy - cpu - client_cpu) / run_s:.2f}"
+        f"these simulated users {client_cpu / run_s:.2f}, PostgreSQL for this database {db_cpu / run_s:.2f}, "
+        f"other processes {max(0.0, busy - cpu - client_cpu - db_cpu) / run_s:.2f}"
     )
     print(line("status POST", results.post_ms))
     print(line("landing page after a save", results.landing_ms))
