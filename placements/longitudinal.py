@@ -7,10 +7,11 @@ cost grow with the years held, so it is stored (LongitudinalEpisode, Longitudina
 returns it was built from (LongitudinalState), and an import:
 
 - merges its own return into the record of the children that return holds: "the latest collection year
-  wins" is the same whether the returns are merged all at once or one at a time, so when no return is
-  replaced the record of those children is their stored record merged with the new return's rows; a
-  return that replaces another is merged from every return held for its children (the rows it replaced
-  may have hidden an earlier return's);
+  wins" is the same whether the returns are merged all at once or one at a time, so for a return later
+  than every return held the record of those children is their stored record with the new return's rows
+  in place of those of the same CHILD and DECOM (only those rows are compared and written); a return
+  that replaces another is merged from every return held for its children (the rows it replaced may
+  have hidden an earlier return's), and so is a return for a year before one held;
 - works out, per child, the first day from which the change is visible (`first_change`): a child's part
   in year Y depends only on its episodes with DECOM on or before 31 March of Y (their DEC mattering only up
   to that day), its Header and its UASC rows. So the measures of a year whose 31 March is before that day
@@ -18,7 +19,11 @@ returns it was built from (LongitudinalState), and an import:
 
 The stored record is written in the transaction that makes the return current (`record_write`), and is
 only trusted when it was built from exactly the current returns (`record_valid`); otherwise it is
-rebuilt from the returns.
+rebuilt from the returns. A row re-reported unchanged by a later return is not written again, so a stored
+row's collection year is that of the return it was written from, which held it as it is but need not be
+the latest (nor still current, once replaced). Nothing merges by the stored years: a return later than
+every return held wins over all of them whatever they are, and a return for an earlier year or one that
+replaces another is merged from every return held for its children.
 """
 
 from __future__ import annotations
@@ -371,11 +376,22 @@ def _stored_form(la, record: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ep.reset_index(drop=True), people[["la_id", "child", *CHILD_FIELDS]]
 
 
+def _comparable(df: pd.DataFrame) -> pd.DataFrame:
+    """A stored row's values as compared: all but the collection year it comes from (whether there is a
+    Header or UASC row, not its year)."""
+    out = df.drop(columns="collection_year", errors="ignore")
+    for column in ("header_year", "uasc_year"):
+        if column in out.columns:
+            out[column] = out[column].notna()
+    return out
+
+
 def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(rows of `old` not in `new`, rows of `new` not in `old`), rows compared whole (by a 64-bit hash of
-    each row's values: both frames are in the stored form, so equal rows hash alike)."""
-    old_hash = pd.util.hash_pandas_object(old, index=False).to_numpy()
-    new_hash = pd.util.hash_pandas_object(new[list(old.columns)], index=False).to_numpy()
+    """(rows of `old` not in `new`, rows of `new` not in `old`), rows compared whole but for their
+    collection year (`_comparable`), by a 64-bit hash of each row's values (both frames are in the stored
+    form, so equal rows hash alike). A row a later return re-reports as it was is not written again."""
+    old_hash = pd.util.hash_pandas_object(_comparable(old), index=False).to_numpy()
+    new_hash = pd.util.hash_pandas_object(_comparable(new[list(old.columns)]), index=False).to_numpy()
     return old[~np.isin(old_hash, new_hash)], new[~np.isin(new_hash, old_hash)]
 
 

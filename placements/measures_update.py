@@ -142,8 +142,11 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         )
 
     replaced = {pk: year for pk, year in before.items() if year == staged.collection_year}
-    if replaced:
-        # The rows the replaced return held may have hidden an earlier return's: merge every return again.
+    if replaced or max(before.values()) > staged.collection_year:
+        # The rows the replaced return held may have hidden an earlier return's; and the stored collection
+        # years are those of a return holding the row as it is, not always the latest (rows re-reported
+        # unchanged are not written again), so a return older than one held cannot be merged by them:
+        # merge every return again.
         children = set(load.children_in([staged.pk, *replaced]))
         was = longitudinal.record_read(la, children)
         now = longitudinal.merged(*load.returns_frames(after, sorted(children)))

@@ -345,3 +345,27 @@ def test_the_written_record_differs_from_the_stored_one_only_where_a_value_does(
     gone, added = _changed(old, new)
     assert gone.index.tolist() == [1, 2] and added.index.tolist() == [1, 2]
     assert [len(frame) for frame in _changed(old, old.copy())] == [0, 0]
+
+
+def test_a_row_re_reported_as_it_was_is_not_written_again_and_an_earlier_year_still_merges_right(norfolk):
+    """A later return re-reporting an open episode unchanged leaves its stored row (and the child's) as it
+    was, with the year it was written from; a return for a year in between, holding that episode
+    differently, is then merged from the returns (the latest, 2020, still wins), not by the stored year."""
+    from placements.models import LongitudinalChild, LongitudinalEpisode
+
+    run(norfolk, 2018, one_child("SAME", decom="01/05/2017"))
+    ids = (
+        set(LongitudinalEpisode.objects.values_list("id", flat=True)),
+        set(LongitudinalChild.objects.values_list("id", flat=True)),
+    )
+    run(norfolk, 2020, one_child("SAME", decom="01/05/2017"))
+    assert ids == (
+        set(LongitudinalEpisode.objects.values_list("id", flat=True)),
+        set(LongitudinalChild.objects.values_list("id", flat=True)),
+    )
+    assert LongitudinalEpisode.objects.get().collection_year == 2018
+    run(norfolk, 2019, one_child("SAME", decom="01/05/2017", place="K2", provider="PR4"))
+    values = stored(norfolk)
+    assert values[(2020, "placement_residential")] == 0  # 2020's row, in foster care, wins
+    assert values[(2019, "placement_residential")] == 0
+    assert values == full(norfolk)

@@ -54,14 +54,18 @@ def recomputed(la) -> dict:
 
 
 def same_record(la) -> bool:
-    """The stored record equals one built afresh from every current return."""
+    """The stored record equals one built afresh from every current return, but for the collection years:
+    a row re-reported unchanged is not written again, so it keeps the year of the return it was written
+    from (nothing merges by the stored years: see placements.longitudinal)."""
     fresh = longitudinal.merged(*load.returns_frames(load.la_returns(la)))
     held = longitudinal.record_read(la)
     keys = (["child", "decom"], ["child"], ["child"])
     for mine, theirs, key in zip(held, fresh, keys, strict=True):
         a = mine.sort_values(key).reset_index(drop=True)
         b = theirs.sort_values(key).reset_index(drop=True)[list(a.columns)]
-        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+        pd.testing.assert_frame_equal(
+            a.drop(columns="collection_year"), b.drop(columns="collection_year"), check_dtype=False
+        )
     return True
 
 
@@ -152,7 +156,10 @@ def test_the_forecast_reads_the_same_longitudinal_episodes_from_the_stored_recor
     LongitudinalState.objects.filter(la=norfolk).delete()  # the selector builds it from the returns
     from_returns = selectors.longitudinal_episodes(la=norfolk)
     for mine, theirs in zip(from_record, from_returns, strict=True):
-        pd.testing.assert_frame_equal(mine, theirs)
+        # The collection years may differ (see same_record); the forecast does not read them.
+        pd.testing.assert_frame_equal(
+            mine.drop(columns="collection_year"), theirs.drop(columns="collection_year")
+        )
 
 
 def test_an_import_reads_its_own_return_and_its_childrens_record_not_the_years_held(norfolk, monkeypatch):
