@@ -121,9 +121,11 @@ def measures_change(la, staged: Return) -> MeasuresChange:
     measures.compute_counts), and a child's part in a year only on what can be seen of it by that year's
     31 March (longitudinal.first_change). So a year already held changes by (after - before) over the
     children whose record changed early enough to be seen in it, and only those years are computed; a year
-    not yet held is computed whole from the children with an episode overlapping it. The rows read are
-    those of the return and of its children's stored record: their number depends on the size of the
-    return, not on how many years are held. The result equals a computation over every return.
+    not yet held is computed whole from the children with an episode overlapping it. For a return later
+    than every return held, the rows read are those of the return and of its children's stored record:
+    their number depends on the size of the return, not on how many years are held (a return replacing
+    another, or for an earlier year, reads every return held for its children). The result equals a
+    computation over every return.
 
     When the stored record was not built from the current returns (or the stored measures are suspect),
     everything is computed from the returns.
