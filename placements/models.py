@@ -265,7 +265,10 @@ class LongitudinalEpisode(models.Model):
 
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
     child = models.CharField(max_length=32)
-    collection_year = models.PositiveSmallIntegerField(help_text="The return the row comes from")
+    collection_year = models.PositiveSmallIntegerField(
+        help_text="The return the row was last written from (a later return that re-reports it unchanged "
+        "leaves it as it is)"
+    )
     decom = models.DateField()
     dec = models.DateField(null=True)
     rne = models.CharField(max_length=2, blank=True)
