@@ -5,8 +5,8 @@
 
 1. A throwaway database (--db, dropped at the end) is migrated and the core and priorities seeds loaded;
    static files are collected into a temporary folder so gunicorn runs with DEBUG off, as in production.
-2. gunicorn serves the portal on 127.0.0.1 on a free port (--workers x --threads; 2 x 4 by default, for two
-   CPUs; the issue's figures were taken with --workers 4 --threads 4).
+2. gunicorn serves the portal on 127.0.0.1 on a free port (--workers x --threads; 2 x 2 by default, the
+   Procfile's for two CPUs; the issue's figures were taken with --workers 4 --threads 4).
 3. For each --sessions count, that many commissioners log in through the login page (django-axes is on:
    failed logins must stay at zero). Each session then repeatedly opens an action's status form, waits
    (--think, a person reading and typing) and saves a status change with a comment, then lands on the
@@ -504,11 +504,11 @@ def main() -> None:
     )
     parser.add_argument("--hot", type=int, default=5, help="sessions all editing the first action")
     parser.add_argument("--per-action", type=int, default=2, help="sessions sharing each other action")
-    # The Procfile's default (WEB_CONCURRENCY=2, WEB_THREADS=4). On a 2-CPU machine it answered 50 sessions
+    # The Procfile's default (WEB_CONCURRENCY=2, WEB_THREADS=2). On a 2-CPU machine 2 x 4 answered 50 sessions
     # faster than 4 x 4 (the set-up), and 2 x 2 faster again: status POST p95 about 110 ms against
     # 170-185 ms, landing page about 125 against 205 ms (fewer threads contending for each process's GIL).
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     if not all(0 < n <= 200 for n in args.sessions) or not 0 < args.requests <= 200:
         parser.error("--sessions and --requests must be between 1 and 200")
