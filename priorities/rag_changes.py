@@ -16,10 +16,7 @@ from django.utils import timezone
 from priorities import rag as rag_rules
 from priorities.models import Action, StatusUpdate
 from priorities.selectors import ActionChange, _start_of, actions_for_list
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+from sufficiency.templatetags.portal_format import long_date
 
 
 def rag_changes_since(*, since: date, today: date | None = None) -> list[ActionChange]:
@@ -74,6 +71,6 @@ def rag_changes_since(*, since: date, today: date | None = None) -> list[ActionC
         )
         after = action.rag(today)
         if before.code != after.code:
-            what = f"RAG: {before.label} on {_day(since)}, {after.label} now. {after.rule}"
+            what = f"RAG: {before.label} on {long_date(since)}, {after.label} now. {after.rule}"
             changes.append(ActionChange(action, now, what))
     return changes
