@@ -26,7 +26,7 @@ from django.http import Http404
 from placements import measures
 from placements.models import Population, Return, YearlyFigure
 from sufficiency.access import visible_authorities
-from sufficiency.models import LocalAuthority
+from sufficiency.models import LocalAuthority, existed_in_years
 
 ENGLAND = "E92000001"
 AREA_KINDS = (LocalAuthority.Kind.REGION, LocalAuthority.Kind.NATIONAL)
@@ -109,11 +109,7 @@ def periods_of(las: QuerySet[LocalAuthority]) -> Periods:
 
 def existing(periods: Periods, year: int) -> list[int]:
     """The authorities of `periods` that existed in `year`."""
-    return [
-        pk
-        for pk, (first, last) in periods.items()
-        if (first is None or first <= year) and (last is None or year <= last)
-    ]
+    return [pk for pk, (first, last) in periods.items() if existed_in_years(first, last, year)]
 
 
 def complete_years(periods: Periods, held: dict[int, set[int]]) -> dict[int, list[int]]:

@@ -5,6 +5,12 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
+def existed_in_years(first: int | None, last: int | None, year: int) -> bool:
+    """Whether an authority with these first and last collection years (None: open) existed in `year`; the
+    rule `LocalAuthorityQuerySet.existing_in` says in SQL."""
+    return (first is None or first <= year) and (last is None or year <= last)
+
+
 class LocalAuthorityQuerySet(models.QuerySet):
     def las(self) -> "LocalAuthorityQuerySet":
         """Local authorities only (not regions or England)."""
@@ -121,8 +127,7 @@ class LocalAuthority(models.Model):
 
     def existed_in(self, year: int) -> bool:
         """Whether the authority existed in the collection year ending 31 March `year`."""
-        first, last = self.first_collection_year, self.last_collection_year
-        return (first is None or first <= year) and (last is None or year <= last)
+        return existed_in_years(self.first_collection_year, self.last_collection_year, year)
 
     def clean(self) -> None:
         """A DfE LA number belongs to one authority at a time: a successor may carry its predecessor's
