@@ -107,33 +107,70 @@ def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             out[column] = _day_numbers(values, _NEVER)
         elif column == "distance":
             out[column] = pd.to_numeric(values).astype("float64").fillna(-1.0)
-        elif column == "sex":  # 1 and M are both male, 2 and F both female (measures' rule)
-            text = values.astype(object).where(values.notna(), "").astype(str).str.strip().str.upper()
-            out[column] = text.replace({"M": "1", "F": "2", "1.0": "1", "2.0": "2"})
         else:
-            out[column] = values.astype(object).where(values.notna(), "").astype(str)
+            # Worked out once per distinct value: a column holds few.
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            text = pd.Series(np.append(np.asarray(uniques, dtype=object), None)).where(
+                lambda v: v.notna(), ""
+            )
+            text = text.astype(str)
+            if column == "sex":  # 1 and M are both male, 2 and F both female (measures' rule)
+                text = text.str.strip().str.upper().replace({"M": "1", "F": "2", "1.0": "1", "2.0": "2"})
+            out[column] = text.to_numpy(dtype=object)[codes]
     return out
 
 
-def _episode_keys(*frames: pd.DataFrame) -> list[np.ndarray]:
-    """Each frame's (child, DECOM) as one int64 per row, comparable across the frames. DECOMs outside
-    1900-2199 share a key with others of the child: such keys select more rows, never fewer."""
-    children, _ = pd.factorize(pd.concat([f["child"].astype(str) for f in frames], ignore_index=True))
-    keys, start = [], 0
-    for f in frames:
-        days = _day_numbers(f["decom"], _ALWAYS)
-        days = np.clip(days - _FIRST_DAY, 0, 2**20 - 1)
-        keys.append(children[start : start + len(f)].astype(np.int64) * 2**20 + days)
-        start += len(f)
-    return keys
+def _differ(before: pd.Series, after: pd.Series, pos_b: np.ndarray, pos_a: np.ndarray) -> np.ndarray:
+    """Whether before[pos_b] and after[pos_a] differ, pair by pair, compared as `_blank` compares them
+    (blank text and missing numbers alike); both positions are those of real rows."""
+    column = before.name
+    if column in _DATES:
+        return _day_numbers(before, _NEVER)[pos_b] != _day_numbers(after, _NEVER)[pos_a]
+    if column == "distance":
+        b = pd.to_numeric(before).astype("float64").fillna(-1.0).to_numpy()
+        a = pd.to_numeric(after).astype("float64").fillna(-1.0).to_numpy()
+        return b[pos_b] != a[pos_a]
+    b, a = before.to_numpy(dtype=object)[pos_b], after.to_numpy(dtype=object)[pos_a]
+    blank_b, blank_a = pd.isna(b) | (b == ""), pd.isna(a) | (a == "")
+    return np.where(blank_b | blank_a, blank_b != blank_a, b != a)
 
 
-def same_keys(frames: Frames, episodes: pd.DataFrame) -> Frames:
-    """The episodes of `frames` with a (child, DECOM) that `episodes` has too, with every Header and UASC
-    row: all that merging `episodes` into `frames` can change (every other episode stays as it was)."""
-    rows = frames[0]
-    keys, wanted = _episode_keys(rows, episodes)
-    return rows[np.isin(keys, wanted)], frames[1], frames[2]
+def _episode_keys(*frames: pd.DataFrame, children: bool = False):
+    """Each frame's (child, DECOM) as one int64 per row, equal exactly where both are equal, within and
+    across the frames; with `children`, also (the children of all the rows as integer codes, the child
+    of each code)."""
+    codes, names = pd.factorize(pd.concat([f["child"].astype(str) for f in frames], ignore_index=True))
+    days, _ = pd.factorize(np.concatenate([_day_numbers(f["decom"], _ALWAYS) for f in frames]))
+    keys = np.split(
+        codes.astype(np.int64) * (int(days.max(initial=0)) + 1) + days,
+        np.cumsum([len(f) for f in frames])[:-1],
+    )
+    return (keys, codes, np.asarray(names, dtype=object)) if children else keys
+
+
+def merge_later(was: Frames, rows: Frames) -> tuple[Frames, Frames, Frames]:
+    """Merge one return's rows (each with its collection year) into the stored record of its children,
+    for a return later than every return that record was built from.
+
+    The return's own longitudinal record wins over the stored one wherever both have a (child, DECOM),
+    and its Header and UASC rows over the stored ones ("the latest collection year wins"): the result
+    equals `merged` over every return, rows in no particular order. Returns (the merged record, the stored
+    episodes the return replaces with every stored Header and UASC row, the return's own record): the two
+    last hold all that the merge can change (every other stored episode stays as it was).
+    """
+    own = merged(*rows)
+    stored, new = _episode_keys(was[0], own[0])
+    replaced = np.isin(stored, new)
+    columns = ["child", *EPISODE_FIELDS]
+    episodes = pd.concat(
+        [f for f in (was[0].loc[~replaced, columns], own[0]) if len(f)] or [own[0]], ignore_index=True
+    )
+    people = []
+    for i in (1, 2):
+        kept = was[i].loc[~was[i]["child"].isin(own[i]["child"]), list(own[i].columns)]
+        people.append(pd.concat([f for f in (kept, own[i]) if len(f)] or [own[i]], ignore_index=True))
+    now = (episodes, people[0], people[1])
+    return now, (was[0][replaced], was[1], was[2]), own
 
 
 def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = None) -> pd.Series:
@@ -145,29 +182,38 @@ def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = N
     REC only matters once it has ceased); a changed Header or UASC row is seen from the child's earliest
     episode (SEX compared as the measures read it: 1 and M alike, 2 and F alike), taken from `history`
     (every episode of the children, after the change) when the records hold only some of their episodes
-    (`same_keys`).
+    (`merge_later`).
     """
-    key = ["child", "decom"]
     main = [c for c in EPISODE_FIELDS if c not in ("collection_year", "decom", "dec", "rec")]
     b, a = before[0], after[0]
-    both = pd.merge(
-        pd.concat([b[key], _blank(b, [*main, "dec", "rec"])], axis=1),
-        pd.concat([a[key], _blank(a, [*main, "dec", "rec"])], axis=1),
-        on=key,
+    (key_b, key_a), codes, names = _episode_keys(b, a, children=True)
+    pairs = pd.merge(
+        pd.DataFrame({"key": key_b, "b": np.arange(len(b))}),
+        pd.DataFrame({"key": key_a, "a": np.arange(len(a))}),
+        on="key",
         how="outer",
-        suffixes=("_b", "_a"),
-        indicator=True,
     )
-    decom = _day_numbers(both["decom"], _ALWAYS)
-    one_side = (both["_merge"] != "both").to_numpy()
-    differs = np.zeros(len(both), dtype=bool)
+    pos_b = pairs["b"].fillna(-1).to_numpy(dtype=np.int64)
+    pos_a = pairs["a"].fillna(-1).to_numpy(dtype=np.int64)
+    both = (pos_b >= 0) & (pos_a >= 0)
+    pb, pa = pos_b[both], pos_a[both]
+    differs = np.zeros(len(pb), dtype=bool)
     for column in main:
-        differs |= (both[f"{column}_b"] != both[f"{column}_a"]).to_numpy()
-    dec_b = both["dec_b"].fillna(_NEVER).to_numpy(dtype=np.int64)
-    dec_a = both["dec_a"].fillna(_NEVER).to_numpy(dtype=np.int64)
-    ending = (dec_b != dec_a) | (both["rec_b"] != both["rec_a"]).to_numpy()
-    seen = np.where(one_side | differs, decom, np.where(ending, np.minimum(dec_b, dec_a), _NEVER))
-    days = pd.Series(seen, index=both["child"].to_numpy()).groupby(level=0).min()
+        differs |= _differ(b[column], a[column], pb, pa)
+    dec_b = _day_numbers(b["dec"], _NEVER)[pb]
+    dec_a = _day_numbers(a["dec"], _NEVER)[pa]
+    ending = (dec_b != dec_a) | _differ(b["rec"], a["rec"], pb, pa)
+    decom_b, decom_a = _day_numbers(b["decom"], _ALWAYS), _day_numbers(a["decom"], _ALWAYS)
+    decom = np.where(pos_b >= 0, decom_b[np.maximum(pos_b, 0)] if len(b) else 0, 0)
+    decom = np.where(pos_b >= 0, decom, decom_a[np.maximum(pos_a, 0)] if len(a) else 0)
+    seen = decom.copy()  # a row on one side only is seen from its DECOM
+    seen[both] = np.where(differs, decom[both], np.where(ending, np.minimum(dec_b, dec_a), _NEVER))
+    child = np.where(pos_b >= 0, codes[: len(b)][np.maximum(pos_b, 0)] if len(b) else 0, 0)
+    child = np.where(pos_b >= 0, child, codes[len(b) :][np.maximum(pos_a, 0)] if len(a) else 0)
+    first = np.full(len(names), _NEVER, dtype=np.int64)
+    np.minimum.at(first, child, seen)
+    changed = first < _NEVER
+    days = pd.Series(first[changed], index=names[changed])
 
     # A child counts in a year only through an episode on or before its 31 March: a new Header or UASC row
     # is seen from the child's earliest episode, in either record.
@@ -187,7 +233,9 @@ def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = N
         personal.update(rows.loc[changed, "child"])
     if personal:
         if history is None:
-            earliest = pd.Series(decom, index=both["child"].to_numpy()).groupby(level=0).min()
+            earliest = np.full(len(names), _NEVER, dtype=np.int64)
+            np.minimum.at(earliest, child, decom)
+            earliest = pd.Series(earliest, index=names)
         else:
             # A merge adds or replaces episodes, never removes one: the history after it holds every DECOM.
             rows = history[history["child"].isin(personal)]
@@ -196,7 +244,7 @@ def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = N
         children = sorted(personal & set(earliest.index))
         days = days.reindex(days.index.union(children), fill_value=_NEVER)
         days.loc[children] = np.minimum(days.loc[children].to_numpy(), earliest.loc[children].to_numpy())
-    return days[days < _NEVER].astype(np.int64)
+    return days[days < _NEVER].astype(np.int64).sort_index()
 
 
 # ---- reading and writing the stored record -------------------------------------------------------------
@@ -436,7 +484,7 @@ def record_write(
     """Store the record of some children (all of the authority's when `children` is None), built from
     `returns`, in place of what was stored for them. With `previous` (what is stored for those children),
     only the rows that differ are written: then `previous` and `record` may both leave out episodes that
-    are the same in both (`same_keys`). Call it in the transaction that makes those returns current."""
+    are the same in both (`merge_later`). Call it in the transaction that makes those returns current."""
     wanted = None if children is None else sorted(set(children))
     ep, people = _stored_form(la, record)
     with transaction.atomic():

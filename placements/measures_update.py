@@ -157,10 +157,9 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         rows = load.returns_frames({staged.pk: staged.collection_year})
         children = set().union(*(set(df["child"]) for df in rows))
         was = longitudinal.record_read(la, children, ids=True)
-        now = longitudinal.merged(*longitudinal.combine(was, rows))
         # Only the episodes with a (CHILD, DECOM) of the return can differ: the rest of the children's
         # history is compared and written as it was, whatever its length.
-        changing = (longitudinal.same_keys(was, rows[0]), longitudinal.same_keys(now, rows[0]))
+        now, *changing = longitudinal.merge_later(was, rows)
         history = now[0]
 
     zero = dict.fromkeys(measures.COUNT_CODES, 0)
