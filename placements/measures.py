@@ -438,7 +438,12 @@ def compute_years(
 
 
 def compute_counts(
-    episodes_raw: pd.DataFrame, header_raw: pd.DataFrame, uasc_raw: pd.DataFrame, years: Iterable[int]
+    episodes_raw: pd.DataFrame,
+    header_raw: pd.DataFrame,
+    uasc_raw: pd.DataFrame,
+    years: Iterable[int],
+    *,
+    built: bool = False,
 ) -> dict[int, dict[str, int]]:
     """The count measures (COUNT_CODES) of each of `years` to which the given children contribute.
 
@@ -451,8 +456,11 @@ def compute_counts(
     A child contributes to a year only through an episode of the longitudinal record that overlaps it
     (DECOM on or before 31 March and DEC blank or on or after 1 April): years no such episode overlaps are
     left out of the result (all their counts are 0).
+
+    With `built`, the episodes are already a longitudinal record (build_longitudinal's output, or rows of
+    several such records of different children, in any order), so it is not built again.
     """
-    longitudinal = build_longitudinal(episodes_raw)
+    longitudinal = episodes_raw.reset_index(drop=True) if built else build_longitudinal(episodes_raw)
     wanted = sorted({int(y) for y in years})
     if longitudinal.empty or not wanted:
         return {}

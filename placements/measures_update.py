@@ -136,7 +136,7 @@ def measures_change(la, staged: Return) -> MeasuresChange:
     stored = set(stored_counts(la, held & set(before.values())))
     if not before or measures_suspect(la) or not longitudinal.record_valid(la, before):
         record = full_record(after)
-        computed = measures.compute_counts(*record, held) if held else {}
+        computed = measures.compute_counts(*record, held, built=True) if held else {}
         zero = dict.fromkeys(measures.COUNT_CODES, 0)
         counts = {year: computed.get(year, zero) for year in held}
         return MeasuresChange(
@@ -169,7 +169,7 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         first, last = dt.date(whole[0] - 1, 4, 1), dt.date(whole[-1], 3, 31)
         others = longitudinal.children_overlapping(la, first, last) - children
         everyone = longitudinal.combine(now, longitudinal.record_read(la, others))
-        computed = measures.compute_counts(*everyone, whole)
+        computed = measures.compute_counts(*everyone, whole, built=True)
         counts = {year: computed.get(year, zero) for year in whole}
 
     deltas: dict[int, dict[str, int]] = {}
@@ -178,8 +178,8 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         changed = seen_from.index[seen_from.to_numpy() <= _ref_day(year)]
         if not len(changed):
             continue
-        new = measures.compute_counts(*longitudinal.only(now, changed), [year]).get(year, zero)
-        old = measures.compute_counts(*longitudinal.only(was, changed), [year]).get(year, zero)
+        new = measures.compute_counts(*longitudinal.only(now, changed), [year], built=True).get(year, zero)
+        old = measures.compute_counts(*longitudinal.only(was, changed), [year], built=True).get(year, zero)
         delta = {c: new[c] - old[c] for c in measures.COUNT_CODES}
         if any(delta.values()):
             deltas[year] = delta
