@@ -34,7 +34,7 @@ from django.db import connection, transaction
 
 from placements import measures
 from placements.models import LongitudinalChild, LongitudinalEpisode, LongitudinalState
-from placements.ssda903.load import CHILD_BATCH, CHUNK
+from placements.ssda903.load import CHILD_BATCH, CHILDREN_SQL, CHUNK, children_param
 
 EPISODE_FIELDS = [c for c in measures.EPISODE_COLUMNS if c != "child"]
 CHILD_FIELDS = ["header_year", "sex", "dob", "uasc_year", "duc"]
@@ -155,8 +155,8 @@ def merge_later(was: Frames, rows: Frames) -> tuple[Frames, Frames, Frames]:
     The return's own longitudinal record wins over the stored one wherever both have a (child, DECOM),
     and its Header and UASC rows over the stored ones ("the latest collection year wins"): the result
     equals `merged` over every return, rows in no particular order. Returns (the merged record, the stored
-    episodes the return replaces with every stored Header and UASC row, the return's own record): the two
-    last hold all that the merge can change (every other stored episode stays as it was).
+    episodes the return replaces, the return's own episodes), the last two with the Header and UASC rows
+    before and after: all that the merge can change (every other stored episode stays as it was).
     """
     own = merged(*rows)
     stored, new = _episode_keys(was[0], own[0])
@@ -170,7 +170,7 @@ def merge_later(was: Frames, rows: Frames) -> tuple[Frames, Frames, Frames]:
         kept = was[i].loc[~was[i]["child"].isin(own[i]["child"]), list(own[i].columns)]
         people.append(pd.concat([f for f in (kept, own[i]) if len(f)] or [own[i]], ignore_index=True))
     now = (episodes, people[0], people[1])
-    return now, (was[0][replaced], was[1], was[2]), own
+    return now, (was[0][replaced], was[1], was[2]), (own[0], now[1], now[2])
 
 
 def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = None) -> pd.Series:
@@ -270,12 +270,12 @@ def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> 
             # authority holds (the cost then grows with the years held); a lateral sub-select that cannot
             # be flattened (OFFSET 0) is always a loop of index probes.
             sql = (
-                f"SELECT t.child, {columns} FROM unnest(%s::text[]) AS c(child) "
+                f"SELECT t.child, {columns} FROM {CHILDREN_SQL} AS c(child) "
                 f"CROSS JOIN LATERAL ({_probe(table)}) t"
             )
             step = CHILD_BATCH * 50
             for start in range(0, len(children), step):
-                cursor.execute(sql, [children[start : start + step], la_id])
+                cursor.execute(sql, [children_param(children[start : start + step]), la_id])
                 found += cursor.fetchall()
             return found
         for start in range(0, len(children), CHILD_BATCH):
@@ -375,9 +375,9 @@ def _delete(model, la_id: int, children: list[str] | None) -> None:
         elif connection.vendor == "postgresql":
             # The ids first, by index probes (see _fetch), then a delete by primary key.
             cursor.execute(
-                f"DELETE FROM {table} WHERE id = ANY(ARRAY(SELECT t.id FROM unnest(%s::text[]) AS c(child) "
+                f"DELETE FROM {table} WHERE id = ANY(ARRAY(SELECT t.id FROM {CHILDREN_SQL} AS c(child) "
                 f"CROSS JOIN LATERAL ({_probe(table)}) t))",
-                [children, la_id],
+                [children_param(children), la_id],
             )
         else:
             for start in range(0, len(children), CHILD_BATCH):

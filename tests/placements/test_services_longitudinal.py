@@ -191,3 +191,81 @@ def test_an_import_reads_its_own_return_and_its_childrens_record_not_the_years_h
     assert read == [[2019]]  # the new return alone, whatever is held
     assert stored(norfolk)[(2019, "cla_31_march")] == 3
     assert stored(norfolk) == recomputed(norfolk)
+
+
+def _episodes(rows: list[tuple]) -> pd.DataFrame:
+    columns = ["child", "collection_year", "decom", "dec", "ls", "place", "rec"]
+    df = pd.DataFrame(rows, columns=columns)
+    for column in ("decom", "dec"):
+        df[column] = pd.to_datetime(df[column])
+    for column in ("rne", "cin", "place_provider", "pl_post_key"):
+        df[column] = None
+    df["distance"] = float("nan")
+    return df
+
+
+def test_merging_a_later_return_by_keys_equals_merging_every_row_again():
+    was = (
+        _episodes(
+            [
+                ("A", 2019, "2018-05-01", None, "C2", "U1", None),  # closed by the return
+                ("A", 2018, "2017-05-01", "2018-05-01", "C2", "U1", "E8"),  # not in the return: kept
+                ("B", 2019, "2019-01-01", None, "C2", "R1", None),  # a short break row does not replace it
+                ("C", 2019, "2018-06-01", None, "C2", "U3", None),  # not a child of the return
+            ]
+        ),
+        pd.DataFrame(
+            {
+                "child": ["A", "C"],
+                "collection_year": [2019, 2019],
+                "sex": ["1", "2"],
+                "dob": pd.to_datetime(["2010-01-01", "2012-01-01"]),
+            }
+        ),
+        pd.DataFrame({"child": ["A"], "collection_year": [2019], "duc": pd.to_datetime(["2025-01-01"])}),
+    )
+    rows = (
+        _episodes(
+            [
+                ("A", 2020, "2018-05-01", "2019-07-01", "C2", "U1", "E4A"),
+                ("A", 2020, "2019-07-01", None, "C2", "U4", None),
+                ("A", 2020, "2019-07-01", None, "C2", "U5", None),  # same key twice: the first row wins
+                ("B", 2020, "2019-01-01", "2019-01-03", "V3", "R1", None),
+                ("D", 2020, "2019-09-01", None, "C2", "U2", None),
+            ]
+        ),
+        pd.DataFrame(
+            {
+                "child": ["A", "D"],
+                "collection_year": [2020, 2020],
+                "sex": ["2", "1"],
+                "dob": pd.to_datetime(["2010-01-01", "2015-03-01"]),
+            }
+        ),
+        pd.DataFrame({"child": [], "collection_year": [], "duc": pd.to_datetime([])}),
+    )
+    now, replaced, own = longitudinal.merge_later(was, rows)
+    expected = longitudinal.merged(*longitudinal.combine(was, rows))
+    for mine, theirs, key in zip(now, expected, (["child", "decom"], ["child"], ["child"]), strict=True):
+        pd.testing.assert_frame_equal(
+            mine.sort_values(key).reset_index(drop=True)[list(theirs.columns)],
+            theirs.sort_values(key).reset_index(drop=True),
+            check_dtype=False,
+        )
+    assert list(replaced[0]["decom"].dt.strftime("%Y-%m-%d")) == ["2018-05-01"]
+    assert set(own[0]["place"]) == {"U1", "U4", "U2"}
+    # What the merge changes is seen from the same days whichever way it was merged.
+    by_keys = longitudinal.first_change(replaced, own, history=now[0])
+    by_rows = longitudinal.first_change(was, expected)
+    pd.testing.assert_series_equal(by_keys, by_rows, check_names=False)
+    epoch = pd.Timestamp("1970-01-01")
+    assert by_keys["A"] == (pd.Timestamp("2017-05-01") - epoch).days  # a new SEX: from its first episode
+    assert by_keys["D"] == (pd.Timestamp("2019-09-01") - epoch).days
+    assert "B" not in by_keys and "C" not in by_keys
+
+
+def test_children_are_sent_as_one_value_that_no_identifier_can_break():
+    assert load.children_param(["a1", "b2"]) == "a1\x1fb2"
+    assert load.children_param([]) == ""
+    with pytest.raises(ValueError):
+        load.children_param(["a\x1fb"])
