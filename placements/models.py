@@ -263,7 +263,9 @@ class LongitudinalEpisode(models.Model):
     rebuilt from the returns.
     """
 
-    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (la, child) index serves every lookup by authority, and each index costs
+    # an import's writes more as the record grows.
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+", db_index=False)
     child = models.CharField(max_length=32)
     collection_year = models.PositiveSmallIntegerField(
         help_text="The return the row was last written from (a later return that re-reports it unchanged "
@@ -294,7 +296,7 @@ class LongitudinalChild(models.Model):
     """A child of an authority's longitudinal record: the Header row (sex, date of birth) and the UASC row
     (DUC) of the latest return that holds the child in that table (measures.latest_per_child)."""
 
-    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+", db_index=False)
     child = models.CharField(max_length=32)
     header_year = models.PositiveSmallIntegerField(null=True, help_text="Blank: no Header row")
     sex = models.CharField(max_length=1, blank=True)
