@@ -16,7 +16,7 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import Q
 
-from placements import longitudinal, measures
+from placements import longitudinal, measures, record_prefetch
 from placements.models import ImportJob, Population, Return, YearlyFigure
 from placements.ssda903 import load
 
@@ -156,7 +156,9 @@ def measures_change(la, staged: Return) -> MeasuresChange:
     else:
         rows = load.returns_frames({staged.pk: staged.collection_year})
         children = set().union(*(set(df["child"]) for df in rows))
-        was = longitudinal.record_read(la, children, ids=True)
+        was = record_prefetch.take(la, children)
+        if was is None:
+            was = longitudinal.record_read(la, children, ids=True)
         # Only the episodes with a (CHILD, DECOM) of the return can differ: the rest of the children's
         # history is compared and written as it was, whatever its length.
         now, *changing = longitudinal.merge_later(was, rows)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from placements import longitudinal, measures_update
+from placements import longitudinal, measures_update, record_prefetch
 from placements.import_housekeeping import (
     import_data_purge,
     import_jobs_expire_stale,
@@ -251,6 +251,8 @@ def import_job_run(job: ImportJob) -> ImportJob:
             clean = transform_return(raw, job.collection_year, secret_key=settings.PSEUDONYM_KEY)
             _record_problems(job, problems + list(getattr(clean, "problems", [])))
 
+            # The children's stored record is read while the return is saved (placements.record_prefetch).
+            record_prefetch.start(job.la, _children_of(clean))
             _progress(job, 0.40, "Saving the return")
             staged = load.return_stage(
                 la=job.la,
@@ -281,6 +283,14 @@ def import_job_run(job: ImportJob) -> ImportJob:
         _discard(staged)
         job.summary = {"error": f"{type(exc).__name__}: {exc}"}
         return _finish(job, ImportJob.Status.FAILED, "The import failed unexpectedly: nothing was changed.")
+    finally:
+        record_prefetch.discard(job.la)  # a read started but not taken (the import stopped before the merge)
+
+
+def _children_of(clean) -> set[str]:
+    return set().union(
+        *(set(df["child"].dropna().astype(str)) for df in (clean.episodes, clean.header, clean.uasc))
+    )
 
 
 def _shown_name(job: ImportJob, stored: str) -> str:

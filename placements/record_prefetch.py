@@ -1,0 +1,100 @@
+"""Reading an import's children's stored record while the import saves its return (PostgreSQL).
+
+Merging a return later than every return held (placements.measures_update) starts from the stored
+longitudinal record of the return's children, a read of every episode they have had that waits mostly on
+the database. The children are known once the return is pseudonymised, so the read is started then, on a
+connection of its own in a thread, and runs while the return is written to the staging tables; the merge
+takes it if it is still the stored record, and reads it itself otherwise.
+
+"Still the stored record": the read runs in one REPEATABLE READ transaction with the authority's
+LongitudinalState row, and every write of the record rewrites that row (longitudinal.record_write), so the
+row's transaction id (xmin) is the same when the merge takes the frames only if nothing has written the
+record since. The frames are taken only for exactly the children the merge asks for. SQLite (one writer,
+and tests in one transaction) does not prefetch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from placements import longitudinal
+from placements.models import LongitudinalState
+
+logger = logging.getLogger(__name__)
+
+_pending: dict[tuple[int, int], _Prefetch] = {}  # (thread id, authority id): the read started for it
+_guard = threading.Lock()
+
+
+@dataclass
+class _Prefetch:
+    la_id: int
+    children: frozenset[str]
+    thread: threading.Thread | None = None
+    version: str | None = None
+    frames: longitudinal.Frames | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+def _version(cursor, la_id: int) -> str | None:
+    table = connection.ops.quote_name(LongitudinalState._meta.db_table)
+    cursor.execute(f"SELECT xmin::text FROM {table} WHERE la_id = %s", [la_id])
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _read(job: _Prefetch, la) -> None:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            job.version = _version(cursor, job.la_id)
+            if job.version is not None:
+                job.frames = longitudinal.record_read(la, job.children, ids=True)
+    except Exception:  # the merge reads the record itself
+        logger.exception("Reading the stored record ahead of the merge failed")
+        job.frames = None
+    finally:
+        connection.close()
+        job.done.set()
+
+
+def start(la, children) -> None:
+    """Start reading the stored record of these children of the authority (PostgreSQL only)."""
+    if connection.vendor != "postgresql" or not children:
+        return
+    job = _Prefetch(la_id=la.pk, children=frozenset(str(c) for c in children))
+    job.thread = threading.Thread(target=_read, args=(job, la), name="record-prefetch", daemon=True)
+    with _guard:
+        old = _pending.pop((threading.get_ident(), la.pk), None)
+        _pending[(threading.get_ident(), la.pk)] = job
+    if old is not None:
+        old.done.wait()
+    job.thread.start()
+
+
+def discard(la) -> None:
+    """Forget a read started for the authority by this thread (the import stopped before merging)."""
+    with _guard:
+        job = _pending.pop((threading.get_ident(), la.pk), None)
+    if job is not None:
+        job.done.wait()
+
+
+def take(la, children) -> longitudinal.Frames | None:
+    """The stored record of exactly these children read ahead by `start`, if it is still the stored record;
+    otherwise None (and the caller reads it)."""
+    with _guard:
+        job = _pending.pop((threading.get_ident(), la.pk), None)
+    if job is None:
+        return None
+    job.done.wait()
+    if job.frames is None or job.children != frozenset(str(c) for c in children):
+        return None
+    with connection.cursor() as cursor:
+        if _version(cursor, la.pk) != job.version:
+            return None
+    return job.frames
