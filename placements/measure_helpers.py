@@ -83,7 +83,10 @@ def _day(year: int, month: int, day: int) -> int:
 def _child_key(series: pd.Series) -> pd.Series:
     """Child ids as plain str (object), missing -> None, so ints and strs of the same id match."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    names = np.append(np.array([str(u) for u in uniques], dtype=object), None)
+    uniques = np.asarray(uniques, dtype=object)
+    if pd.api.types.infer_dtype(uniques, skipna=False) != "string":  # ids read as numbers: as text
+        uniques = np.array([str(u) for u in uniques], dtype=object)
+    names = np.append(uniques, None)
     return pd.Series(names[codes], index=series.index, dtype=object)
 
 
