@@ -16,13 +16,6 @@ and the ratio of the last to the first (target: the 10th year in at most 1.2 tim
 --children 360000 --years 10 gives about 100,000 children a year (Header rows), the national scale of the
 issue. Each import also shows the CPU time of this process (the database's work is not in it) and the
 load average: on a machine shared with other work the wall times move with the load.
-
---repeat N (PostgreSQL, with --scaling): the database is copied (CREATE DATABASE ... TEMPLATE) just before
-the first and just before the last import, and after the run the two imports are timed again N times each,
-alternately, each on a fresh copy: the least and the median of each, and their ratios, are printed. On a
-machine whose speed moves from minute to minute (a shared virtual machine), one pair of imports minutes
-apart can differ by half whatever the code does; the least of several alternate runs is the figure that
-says what the code costs.
 """
 
 from __future__ import annotations
@@ -252,10 +245,7 @@ def scaling(args) -> None:
         import_job_create(la=others[0], collection_year=first, uploads=csv_uploads(returns[first]))
     )
     times, cpu = [], []
-    snapshots = {}
     for held, year in enumerate(range(first, args.last_year + 1)):
-        if args.repeat and held in (0, args.years - 1):
-            snapshots[year] = snapshot(args.db, f"_before_{year}")
         files = csv_uploads(returns[year])
         t, c = time.perf_counter(), time.process_time()
         job = import_job_run(import_job_create(la=demo, collection_year=year, uploads=files))
@@ -272,59 +262,6 @@ def scaling(args) -> None:
         f"year {len(times)} / year 1: {ratio:.2f} ({verdict} the target of {TARGET_RATIO}); "
         f"CPU time of this process {cpu[-1] / cpu[0]:.2f}"
     )
-    if snapshots:
-        repeated(args, snapshots, returns)
-
-
-def snapshot(db_url: str, suffix: str) -> str:
-    """A copy of the benchmark's database as it is now (PostgreSQL); returns its name."""
-    from django.db import connections
-
-    connections.close_all()
-    name = db_url.rsplit("/", 1)[1] + suffix
-    base = db_url.rsplit("/", 1)[0] + "/postgres"
-    for sql in (
-        f'DROP DATABASE IF EXISTS "{name}"',
-        f'CREATE DATABASE "{name}" TEMPLATE "{connections["default"].settings_dict["NAME"]}"',
-    ):
-        subprocess.run(["psql", base, "-qc", sql], check=True)
-    return name
-
-
-def repeated(args, snapshots: dict[int, str], returns) -> None:
-    """Time the first and the last import again, alternately, each on a fresh copy of the database as it
-    was just before that import."""
-    from django.db import connections
-
-    from placements.services import import_job_create, import_job_run
-    from placements.ssda903.synthetic import csv_uploads
-    from sufficiency.models import LocalAuthority
-
-    base = args.db.rsplit("/", 1)[0] + "/postgres"
-    work = args.db.rsplit("/", 1)[1] + "_again"
-    found: dict[int, list[float]] = {year: [] for year in snapshots}
-    for _ in range(args.repeat):
-        for year, name in snapshots.items():
-            connections.close_all()
-            for sql in (f'DROP DATABASE IF EXISTS "{work}"', f'CREATE DATABASE "{work}" TEMPLATE "{name}"'):
-                subprocess.run(["psql", base, "-qc", sql], check=True)
-            connections["default"].settings_dict["NAME"] = work
-            demo = LocalAuthority.objects.get(code="Z99999999")
-            files = csv_uploads(returns[year])
-            t = time.perf_counter()
-            job = import_job_run(import_job_create(la=demo, collection_year=year, uploads=files))
-            found[year].append(time.perf_counter() - t)
-            print(f"  again: {year}: {found[year][-1]:.2f} s, {job.status}", flush=True)
-    (first, last) = sorted(found)
-    for label, pick in (("least", min), ("median", statistics.median)):
-        a, b = pick(found[first]), pick(found[last])
-        verdict = "meets" if b / a <= TARGET_RATIO else "misses"
-        print(
-            f"{label} of {args.repeat}: {first} {a:.2f} s, {last} {b:.2f} s, ratio {b / a:.2f} ({verdict} {TARGET_RATIO})"
-        )
-    connections.close_all()
-    for name in [*snapshots.values(), work]:
-        subprocess.run(["psql", base, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
 
 
 def main() -> None:
@@ -341,12 +278,6 @@ def main() -> None:
     parser.add_argument("--authorities", type=int, default=len(EAST_OF_ENGLAND))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=0,
-        help="with --scaling on PostgreSQL: time the 1st and last imports again N times",
-    )
     args = parser.parse_args()
     media = tempfile.mkdtemp(prefix="bench-regional-media-")
     os.environ["MEDIA_ROOT"] = media  # shared by this process and the workers it starts
