@@ -41,7 +41,6 @@ CHILD_FIELDS = ["header_year", "sex", "dob", "uasc_year", "duc"]
 _DATES = {"decom", "dec", "dob", "duc"}
 _NEVER = 2**40  # day numbers: "never" and "always", exact as floats (a merge may turn them into floats)
 _ALWAYS = -(2**40)
-_FIRST_DAY = -25567  # 1 January 1900 as a day number
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # episodes, header, uasc as measures reads them
 
@@ -120,19 +119,26 @@ def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def _differ(before: pd.Series, after: pd.Series, pos_b: np.ndarray, pos_a: np.ndarray) -> np.ndarray:
-    """Whether before[pos_b] and after[pos_a] differ, pair by pair, compared as `_blank` compares them
-    (blank text and missing numbers alike); both positions are those of real rows."""
-    column = before.name
-    if column in _DATES:
-        return _day_numbers(before, _NEVER)[pos_b] != _day_numbers(after, _NEVER)[pos_a]
-    if column == "distance":
-        b = pd.to_numeric(before).astype("float64").fillna(-1.0).to_numpy()
-        a = pd.to_numeric(after).astype("float64").fillna(-1.0).to_numpy()
-        return b[pos_b] != a[pos_a]
-    b, a = before.to_numpy(dtype=object)[pos_b], after.to_numpy(dtype=object)[pos_a]
+def _differ(before: pd.DataFrame, after: pd.DataFrame, column: str, pos_b, pos_a) -> np.ndarray:
+    """Whether a column of before[pos_b] and after[pos_a] differs, pair by pair, compared as `_blank`
+    compares it (blank text and missing numbers alike); both positions are those of real rows."""
+    if column in _DATES or column == "distance":
+        return (
+            _blank(before, [column])[column].to_numpy()[pos_b]
+            != _blank(after, [column])[column].to_numpy()[pos_a]
+        )
+    b, a = before[column].to_numpy(dtype=object)[pos_b], after[column].to_numpy(dtype=object)[pos_a]
     blank_b, blank_a = pd.isna(b) | (b == ""), pd.isna(a) | (a == "")
     return np.where(blank_b | blank_a, blank_b != blank_a, b != a)
+
+
+def _either(pos_b: np.ndarray, pos_a: np.ndarray, values_b: np.ndarray, values_a: np.ndarray) -> np.ndarray:
+    """Per pair of rows (-1: no such row): the value of the row before where there is one, else after's."""
+    on_b = pos_b >= 0
+    out = np.empty(len(pos_b), dtype=values_b.dtype)
+    out[on_b] = values_b[pos_b[on_b]]
+    out[~on_b] = values_a[pos_a[~on_b]]
+    return out
 
 
 def _episode_keys(*frames: pd.DataFrame, children: bool = False):
@@ -199,17 +205,14 @@ def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = N
     pb, pa = pos_b[both], pos_a[both]
     differs = np.zeros(len(pb), dtype=bool)
     for column in main:
-        differs |= _differ(b[column], a[column], pb, pa)
+        differs |= _differ(b, a, column, pb, pa)
     dec_b = _day_numbers(b["dec"], _NEVER)[pb]
     dec_a = _day_numbers(a["dec"], _NEVER)[pa]
-    ending = (dec_b != dec_a) | _differ(b["rec"], a["rec"], pb, pa)
-    decom_b, decom_a = _day_numbers(b["decom"], _ALWAYS), _day_numbers(a["decom"], _ALWAYS)
-    decom = np.where(pos_b >= 0, decom_b[np.maximum(pos_b, 0)] if len(b) else 0, 0)
-    decom = np.where(pos_b >= 0, decom, decom_a[np.maximum(pos_a, 0)] if len(a) else 0)
+    ending = (dec_b != dec_a) | _differ(b, a, "rec", pb, pa)
+    decom = _either(pos_b, pos_a, _day_numbers(b["decom"], _ALWAYS), _day_numbers(a["decom"], _ALWAYS))
     seen = decom.copy()  # a row on one side only is seen from its DECOM
     seen[both] = np.where(differs, decom[both], np.where(ending, np.minimum(dec_b, dec_a), _NEVER))
-    child = np.where(pos_b >= 0, codes[: len(b)][np.maximum(pos_b, 0)] if len(b) else 0, 0)
-    child = np.where(pos_b >= 0, child, codes[len(b) :][np.maximum(pos_a, 0)] if len(a) else 0)
+    child = _either(pos_b, pos_a, codes[: len(b)], codes[len(b) :])
     first = np.full(len(names), _NEVER, dtype=np.int64)
     np.minimum.at(first, child, seen)
     changed = first < _NEVER

@@ -34,10 +34,13 @@ _guard = threading.Lock()
 class _Prefetch:
     la_id: int
     children: frozenset[str]
-    thread: threading.Thread | None = None
     version: str | None = None
     frames: longitudinal.Frames | None = None
     done: threading.Event = field(default_factory=threading.Event)
+
+
+def _key(la) -> tuple[int, int]:
+    return threading.get_ident(), la.pk
 
 
 def _version(cursor, la_id: int) -> str | None:
@@ -67,19 +70,18 @@ def start(la, children) -> None:
     if connection.vendor != "postgresql" or not children:
         return
     job = _Prefetch(la_id=la.pk, children=frozenset(str(c) for c in children))
-    job.thread = threading.Thread(target=_read, args=(job, la), name="record-prefetch", daemon=True)
     with _guard:
-        old = _pending.pop((threading.get_ident(), la.pk), None)
-        _pending[(threading.get_ident(), la.pk)] = job
+        old = _pending.pop(_key(la), None)
+        _pending[_key(la)] = job
     if old is not None:
         old.done.wait()
-    job.thread.start()
+    threading.Thread(target=_read, args=(job, la), name="record-prefetch", daemon=True).start()
 
 
 def discard(la) -> None:
     """Forget a read started for the authority by this thread (the import stopped before merging)."""
     with _guard:
-        job = _pending.pop((threading.get_ident(), la.pk), None)
+        job = _pending.pop(_key(la), None)
     if job is not None:
         job.done.wait()
 
@@ -88,7 +90,7 @@ def take(la, children) -> longitudinal.Frames | None:
     """The stored record of exactly these children read ahead by `start`, if it is still the stored record;
     otherwise None (and the caller reads it)."""
     with _guard:
-        job = _pending.pop((threading.get_ident(), la.pk), None)
+        job = _pending.pop(_key(la), None)
     if job is None:
         return None
     job.done.wait()
