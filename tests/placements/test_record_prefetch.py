@@ -2,8 +2,6 @@
 the merge only while it is still the stored record, and for exactly the children asked for; the measures are
 those of a full recompute either way. The read ahead needs committed data on PostgreSQL."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -27,7 +25,9 @@ def norfolk(seeded_core):
     return LocalAuthority.objects.get(code="E10000020")
 
 
-def children_of(la) -> set[str]:
+def one_year_held(la) -> set[str]:
+    """Import one year; returns the children of the stored record."""
+    run(la, 2015, uploads(synthetic()[2015]))
     return set(longitudinal.record_read(la)[0]["child"])
 
 
@@ -53,10 +53,9 @@ def test_a_later_year_merges_the_record_read_ahead_and_equals_a_full_recompute(n
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_record_written_after_the_read_ahead_is_read_again(norfolk):
-    run(norfolk, 2015, uploads(synthetic()[2015]))
-    children = children_of(norfolk)
+    children = one_year_held(norfolk)
     record_prefetch.start(norfolk, children)
-    record_prefetch._pending[(threading.get_ident(), norfolk.pk)].done.wait()  # read, then written
+    record_prefetch._pending[record_prefetch._key(norfolk)].done.wait()  # read, then written
     state = LongitudinalState.objects.get(la=norfolk)
     state.save()  # any write of the record rewrites its state row
     assert record_prefetch.take(norfolk, children) is None
@@ -65,8 +64,7 @@ def test_a_record_written_after_the_read_ahead_is_read_again(norfolk):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_read_ahead_is_taken_only_for_the_children_it_read(norfolk):
-    run(norfolk, 2015, uploads(synthetic()[2015]))
-    children = children_of(norfolk)
+    children = one_year_held(norfolk)
     record_prefetch.start(norfolk, children)
     assert record_prefetch.take(norfolk, set(list(children)[1:])) is None
     record_prefetch.start(norfolk, children)
@@ -77,8 +75,7 @@ def test_the_read_ahead_is_taken_only_for_the_children_it_read(norfolk):
 
 @pytest.mark.django_db
 def test_nothing_is_read_ahead_without_postgresql_or_outside_a_committed_record(norfolk):
-    run(norfolk, 2015, uploads(synthetic()[2015]))
-    children = children_of(norfolk)
+    children = one_year_held(norfolk)
     record_prefetch.start(norfolk, children)
     # SQLite: nothing started; PostgreSQL inside a test's transaction: the read ahead sees no record.
     assert record_prefetch.take(norfolk, children) is None
