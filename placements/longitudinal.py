@@ -28,6 +28,9 @@ replaces another is merged from every return held for its children.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
@@ -259,28 +262,74 @@ def _probe(table: str, by: str = "c.child", also: str = "") -> str:
     return f"SELECT * FROM {table} p WHERE p.la_id = %s AND p.child = {by}{also} OFFSET 0"
 
 
-def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> list[tuple]:
+_FIELD, _ROW = chr(31), chr(30)  # ASCII unit and record separators: in no stored code, date or pseudonym
+
+
+def _text_rows(cursor, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
+    """The rows of `sql` (whose columns are `columns`, every value as text, NULL as ''), read as one text
+    per query that pandas' CSV reader splits (PostgreSQL): a child's history is many rows, and a
+    cursor's fetch, which builds a Python tuple of typed values per row, cost more than the query. Values
+    are text; a blank date, number or year is missing (as `_typed` reads them)."""
+    cursor.execute(
+        f"SELECT count(*), string_agg(concat_ws(chr(31), {', '.join(columns)}), chr(30)) FROM ({sql}) r",
+        params,
+    )
+    count, text = cursor.fetchone()
+    if not count:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    df = pd.read_csv(
+        io.StringIO(text),
+        sep=_FIELD,
+        lineterminator=_ROW,
+        header=None,
+        names=columns,
+        dtype=str,
+        keep_default_na=False,
+        na_values={c: [""] for c in columns if not _is_text(c.strip('"'))},
+        quoting=csv.QUOTE_NONE,
+    )
+    if len(df) != count:  # a separator inside a value: never in what is stored, but never misread
+        raise ValueError("A stored value holds a separator: the record cannot be read as text.")
+    return df
+
+
+def _as_text(model, field: str) -> str:
+    column = f"t.{connection.ops.quote_name(model._meta.get_field(field).column)}"
+    if model._meta.get_field(field).get_internal_type() == "DateField":
+        text = f"to_char({column}, 'YYYY-MM-DD')"  # whatever the connection's DateStyle
+    else:
+        text = f"{column}::text"
+    return f"coalesce({text}, '') AS {connection.ops.quote_name(field)}"
+
+
+def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> pd.DataFrame:
+    """The stored rows of the authority (of some of its children): columns child and `fields`, untyped."""
     table = connection.ops.quote_name(model._meta.db_table)
+    names = ["child", *fields]
     columns = ", ".join(f"t.{connection.ops.quote_name(model._meta.get_field(f).column)}" for f in fields)
     found: list[tuple] = []
     with connection.cursor() as cursor:
-        if children is None:
+        if children is None:  # every row (the forecast): one scan, fetched as rows
             cursor.execute(f"SELECT t.child, {columns} FROM {table} t WHERE t.la_id = %s", [la_id])
-            return cursor.fetchall()
+            return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
         if connection.vendor == "postgresql":
             # One probe of the (la, child) index per child, whatever the planner's statistics say: a plain
             # join is planned, with the statistics of a freshly written record, as a scan of every row the
             # authority holds (the cost then grows with the years held); a lateral sub-select that cannot
-            # be flattened (OFFSET 0) is always a loop of index probes.
+            # be flattened (OFFSET 0) is always a loop of index probes. Read as text (_text_rows).
             sql = (
-                f"SELECT t.child, {columns} FROM {CHILDREN_SQL} AS c(child) "
-                f"CROSS JOIN LATERAL ({_probe(table)}) t"
+                f"SELECT t.child, {', '.join(_as_text(model, f) for f in fields)} "
+                f"FROM {CHILDREN_SQL} AS c(child) CROSS JOIN LATERAL ({_probe(table)}) t"
             )
             step = CHILD_BATCH * 50
-            for start in range(0, len(children), step):
-                cursor.execute(sql, [children_param(children[start : start + step]), la_id])
-                found += cursor.fetchall()
-            return found
+            quoted_names = [connection.ops.quote_name(n) for n in names]
+            parts = [
+                _text_rows(cursor, sql, [children_param(children[i : i + step]), la_id], quoted_names)
+                for i in range(0, len(children), step)
+            ]
+            df = pd.concat(parts or [pd.DataFrame(columns=names)], ignore_index=True)
+            df.columns = names
+            return df
         for start in range(0, len(children), CHILD_BATCH):
             batch = children[start : start + CHILD_BATCH]
             marks = ", ".join(["%s"] * len(batch))
@@ -289,16 +338,22 @@ def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> 
                 [la_id, *batch],
             )
             found += cursor.fetchall()
-    return found
+    return pd.DataFrame.from_records(found, columns=names)
+
+
+def _is_text(column: str) -> bool:
+    return column not in _DATES and column not in ("child", "id", "distance") and not column.endswith("year")
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for column in df.columns:
         if column in _DATES:
-            df[column] = pd.to_datetime(df[column])
+            df[column] = pd.to_datetime(df[column]).astype("datetime64[s]")
         elif column == "distance":
             df[column] = pd.to_numeric(df[column]).astype("float64")
-        elif column not in ("child", "id") and not column.endswith("year"):
+        elif column == "id":
+            df[column] = df[column].astype("int64")
+        elif _is_text(column):
             df[column] = df[column].astype(object).where(df[column] != "", None)
     return df
 
@@ -315,13 +370,13 @@ def record_read(la, children=None, *, ids: bool = False) -> Frames:
     wanted = None if children is None else sorted(set(children))
     extra = ["id"] if ids else []
     if wanted == []:
-        rows, people = [], []
+        rows = pd.DataFrame(columns=["child", *EPISODE_FIELDS, *extra])
+        both = pd.DataFrame(columns=["child", *CHILD_FIELDS, *extra])
     else:
         rows = _fetch(LongitudinalEpisode, EPISODE_FIELDS + extra, la.pk, wanted)
-        people = _fetch(LongitudinalChild, CHILD_FIELDS + extra, la.pk, wanted)
-    episodes = _typed(pd.DataFrame.from_records(rows, columns=["child", *EPISODE_FIELDS, *extra]))
+        both = _fetch(LongitudinalChild, CHILD_FIELDS + extra, la.pk, wanted)
+    episodes = _typed(rows)
     episodes["collection_year"] = episodes["collection_year"].astype("int64")
-    both = pd.DataFrame.from_records(people, columns=["child", *CHILD_FIELDS, *extra])
     header = both[both["header_year"].notna()].rename(columns={"header_year": "collection_year"})
     header = _typed(header[["child", "collection_year", "sex", "dob", *extra]].reset_index(drop=True))
     header["collection_year"] = header["collection_year"].astype("int64")

@@ -269,3 +269,50 @@ def test_children_are_sent_as_one_value_that_no_identifier_can_break():
     assert load.children_param([]) == ""
     with pytest.raises(ValueError):
         load.children_param(["a\x1fb"])
+
+
+def test_some_childrens_record_reads_as_the_whole_record_does_awkward_values_included(norfolk):
+    """Some children's record (on PostgreSQL read as one text per query, split by pandas) has the rows,
+    values and types of the whole record's read (fetched as rows): blanks, commas and quotes included."""
+    day = pd.Timestamp
+    episodes = pd.DataFrame(
+        {
+            "child": ["A", "A", "B", "C"],
+            "collection_year": [2020, 2021, 2021, 2021],
+            "decom": [day("2019-05-01"), day("2020-06-01"), day("2020-07-01"), day("2021-01-02")],
+            "dec": [day("2020-06-01"), None, day("2021-02-01"), None],
+            "rne": ["S", "P", "S", "S"],
+            "ls": ["C2", "C2", "V2", "C2"],
+            "cin": ["N1", "N1", "", "N4"],
+            "place": ["U1", "U4", "R1", "K2"],
+            "place_provider": ["PR1", "PR4", "", "PR0"],
+            "rec": ["X1", "", "E11", ""],
+            "pl_post_key": ['"NR1,2', "", "'a\\b", "x y"],
+            "distance": [3.25, None, 0.0, 12.5],
+        }
+    )
+    header = pd.DataFrame(
+        {
+            "child": ["A", "B"],
+            "collection_year": [2021, 2021],
+            "sex": ["1", ""],
+            "dob": [day("2010-02-03"), None],
+        }
+    )
+    uasc = pd.DataFrame({"child": ["C"], "collection_year": [2021], "duc": [None]})
+    longitudinal.record_write(norfolk, {1: 2021}, (episodes, header, uasc))
+
+    whole = longitudinal.record_read(norfolk, ids=True)
+    some = longitudinal.record_read(norfolk, ["C", "A", "B"], ids=True)
+    for mine, theirs in zip(some, whole, strict=True):
+        a = mine.sort_values("id").reset_index(drop=True)
+        b = theirs.sort_values("id").reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
+        for column in a.columns:
+            assert list(a[column].map(type)) == list(b[column].map(type)), column
+    read = some[0].set_index(["child", "collection_year"])
+    assert read.loc[("A", 2020), "pl_post_key"] == '"NR1,2'
+    assert read.loc[("B", 2021), "pl_post_key"] == "'a\\b"
+    assert read.loc[("B", 2021), "cin"] is None and pd.isna(read.loc[("A", 2021), "distance"])
+    assert pd.isna(read.loc[("A", 2021), "dec"]) and read.loc[("B", 2021), "distance"] == 0.0
+    assert some[1].set_index("child").loc["B", "sex"] is None and pd.isna(some[2].loc[0, "duc"])
