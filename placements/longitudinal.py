@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -125,7 +126,11 @@ def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _differ(before: pd.DataFrame, after: pd.DataFrame, column: str, pos_b, pos_a) -> np.ndarray:
     """Whether a column of before[pos_b] and after[pos_a] differs, pair by pair, compared as `_blank`
     compares it (blank text and missing numbers alike); both positions are those of real rows."""
-    if column in _DATES or column == "distance":
+    if column == "distance":  # both missing alike; no stand-in value that a distance could equal
+        b = pd.to_numeric(before[column]).to_numpy(dtype=np.float64, na_value=np.nan)[pos_b]
+        a = pd.to_numeric(after[column]).to_numpy(dtype=np.float64, na_value=np.nan)[pos_a]
+        return ~((b == a) | (np.isnan(b) & np.isnan(a)))
+    if column in _DATES:
         return (
             _blank(before, [column])[column].to_numpy()[pos_b]
             != _blank(after, [column])[column].to_numpy()[pos_a]
@@ -182,9 +187,27 @@ def merge_later(was: Frames, rows: Frames) -> tuple[Frames, Frames, Frames]:
     return now, (was[0][replaced], was[1], was[2]), (own[0], now[1], now[2])
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """How two records of the same children differ (`compare`). `days`: as `first_change`. `same_before`,
+    `same_after`: per episode row of each, whether the other has it with every stored value equal but its
+    collection year (blank text and missing values alike), so that writing `after` in place of `before`
+    need neither delete nor insert it."""
+
+    days: pd.Series
+    same_before: np.ndarray
+    same_after: np.ndarray
+
+
 def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = None) -> pd.Series:
     """Per child whose record differs: the first day (a day number) from which the difference can be seen,
-    so every year whose 31 March is on or after it may change, and no earlier year can.
+    so every year whose 31 March is on or after it may change, and no earlier year can (`compare`)."""
+    return compare(before, after, history).days
+
+
+def compare(before: Frames, after: Frames, history: pd.DataFrame | None = None) -> Comparison:
+    """How two records of the same children differ: per child, the first day from which it can be seen
+    (`first_change`), and which episode rows are the same in both.
 
     A row added or removed, or changed in anything but DEC and REC, is seen from its DECOM; a row whose DEC
     or REC alone changed is seen from the earlier of its two DECs (until then it is open either way, and
@@ -215,6 +238,9 @@ def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = N
     decom = _either(pos_b, pos_a, _day_numbers(b["decom"], _ALWAYS), _day_numbers(a["decom"], _ALWAYS))
     seen = decom.copy()  # a row on one side only is seen from its DECOM
     seen[both] = np.where(differs, decom[both], np.where(ending, np.minimum(dec_b, dec_a), _NEVER))
+    same_before, same_after = np.zeros(len(b), dtype=bool), np.zeros(len(a), dtype=bool)
+    same = ~differs & ~ending  # DECOM and child are the pair's key; DEC and REC are `ending`
+    same_before[pb[same]], same_after[pa[same]] = True, True
     child = _either(pos_b, pos_a, codes[: len(b)], codes[len(b) :])
     first = np.full(len(names), _NEVER, dtype=np.int64)
     np.minimum.at(first, child, seen)
@@ -250,7 +276,7 @@ def first_change(before: Frames, after: Frames, history: pd.DataFrame | None = N
         children = sorted(personal & set(earliest.index))
         days = days.reindex(days.index.union(children), fill_value=_NEVER)
         days.loc[children] = np.minimum(days.loc[children].to_numpy(), earliest.loc[children].to_numpy())
-    return days[days < _NEVER].astype(np.int64).sort_index()
+    return Comparison(days[days < _NEVER].astype(np.int64).sort_index(), same_before, same_after)
 
 
 # ---- reading and writing the stored record -------------------------------------------------------------
@@ -446,9 +472,8 @@ def _delete(model, la_id: int, children: list[str] | None) -> None:
                 )
 
 
-def _stored_form(la, record: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The record's episodes and children as their rows are stored (ISO dates, '' for blank text)."""
-    episodes, header, uasc = record
+def _stored_episodes(la, episodes: pd.DataFrame) -> pd.DataFrame:
+    """Episodes as their rows are stored (ISO dates, '' for blank text), indexed 0..n-1 in their order."""
     ep = pd.DataFrame({"la_id": la.pk, "child": episodes["child"].astype(str)}, index=episodes.index)
     for field in EPISODE_FIELDS:
         values = episodes[field]
@@ -460,6 +485,11 @@ def _stored_form(la, record: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
             ep[field] = values.astype("int64")
         else:
             ep[field] = _text(values)
+    return ep.reset_index(drop=True)
+
+
+def _stored_people(la, header: pd.DataFrame, uasc: pd.DataFrame) -> pd.DataFrame:
+    """Header and UASC rows as the children's stored rows (one per child)."""
     head = pd.DataFrame(
         {
             "child": header["child"].astype(str).to_numpy(),
@@ -479,7 +509,7 @@ def _stored_form(la, record: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     people["sex"] = people["sex"].fillna("")
     people = people.astype({"header_year": "Int64", "uasc_year": "Int64"})
     people.insert(0, "la_id", la.pk)
-    return ep.reset_index(drop=True), people[["la_id", "child", *CHILD_FIELDS]]
+    return people[["la_id", "child", *CHILD_FIELDS]]
 
 
 def _comparable(df: pd.DataFrame) -> pd.DataFrame:
@@ -537,22 +567,34 @@ def _delete_episodes(la_id: int, rows: pd.DataFrame) -> None:
 
 
 def record_write(
-    la, returns: dict[int, int], record: Frames, children=None, previous: Frames | None = None
+    la,
+    returns: dict[int, int],
+    record: Frames,
+    children=None,
+    previous: Frames | None = None,
+    *,
+    compared: bool = False,
 ) -> None:
     """Store the record of some children (all of the authority's when `children` is None), built from
     `returns`, in place of what was stored for them. With `previous` (what is stored for those children),
     only the rows that differ are written: then `previous` and `record` may both leave out episodes that
-    are the same in both (`merge_later`). Call it in the transaction that makes those returns current."""
+    are the same in both (`merge_later`), and with `compared` they hold only episodes that differ (`compare`:
+    each of previous's is deleted and each of record's inserted, without comparing them again). Call it
+    in the transaction that makes those returns current."""
     wanted = None if children is None else sorted(set(children))
-    ep, people = _stored_form(la, record)
+    ep, people = _stored_episodes(la, record[0]), _stored_people(la, record[1], record[2])
     with transaction.atomic():
         if previous is not None and wanted is not None:
-            old_ep, old_people = _stored_form(la, previous)
-            gone, ep = _changed(old_ep, ep)
-            if "id" in previous[0].columns:  # old_ep's rows are previous[0]'s, in order
+            if compared:
+                gone = _stored_episodes(la, previous[0]) if "id" not in previous[0].columns else previous[0]
+                gone = gone.reset_index(drop=True)
+            else:
+                gone, ep = _changed(_stored_episodes(la, previous[0]), ep)
+            if "id" in previous[0].columns:  # gone's index: positions in previous[0]
                 _delete_ids(LongitudinalEpisode, previous[0]["id"].to_numpy()[gone.index.to_numpy()])
             else:
                 _delete_episodes(la.pk, gone)
+            old_people = _stored_people(la, previous[1], previous[2])
             gone, people = _changed(old_people, people)
             changed = sorted(set(gone["child"]) | set(people["child"]))
             if "id" in previous[1].columns and "id" in previous[2].columns:

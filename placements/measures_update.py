@@ -67,7 +67,8 @@ class MeasuresChange:
     (only years where some count changes). `held`: every year held once the return is current.
     `returns`, `record`, `children`: the longitudinal record of those children (every child when None)
     once the return is current, built from those returns; `previous`: what is stored for them now. With
-    `previous`, both may hold only the episodes that can differ (the rest are kept as stored).
+    `previous`, both may hold only the episodes that can differ (the rest are kept as stored); with
+    `compared`, only the episodes that differ (longitudinal.record_write).
     """
 
     counts: dict[int, dict[str, int]]
@@ -77,6 +78,7 @@ class MeasuresChange:
     record: longitudinal.Frames
     children: frozenset[str] | None
     previous: longitudinal.Frames | None = None
+    compared: bool = False
 
 
 def stored_counts(la, years) -> dict[int, dict[str, int]]:
@@ -190,9 +192,11 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         deltas=deltas,
         held=held,
         returns=after,
-        record=changing[1],
+        # Only the episodes that differ are written (an episode a later return re-reports as it was is not).
+        record=(changing[1][0][~comparison.same_after], *changing[1][1:]),
         children=frozenset(children),
-        previous=changing[0],
+        previous=(changing[0][0][~comparison.same_before], *changing[0][1:]),
+        compared=True,
     )
 
 
@@ -226,5 +230,7 @@ def measures_apply(la, change: MeasuresChange) -> list[int] | None:
         computed = YearlyFigure.objects.filter(la=la, source=YearlyFigure.Source.COMPUTED)
         computed.filter(Q(year__in=list(counts)) | ~Q(year__in=list(change.held))).delete()
         YearlyFigure.objects.bulk_create(rows, batch_size=2000)
-        longitudinal.record_write(la, change.returns, change.record, change.children, change.previous)
+        longitudinal.record_write(
+            la, change.returns, change.record, change.children, change.previous, compared=change.compared
+        )
     return sorted(counts)

@@ -4,6 +4,7 @@ selector reads the same frames from it as from the returns. Runs on SQLite and o
 
 import functools
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -316,3 +317,43 @@ def test_some_childrens_record_reads_as_the_whole_record_does_awkward_values_inc
     assert read.loc[("B", 2021), "cin"] is None and pd.isna(read.loc[("A", 2021), "distance"])
     assert pd.isna(read.loc[("A", 2021), "dec"]) and read.loc[("B", 2021), "distance"] == 0.0
     assert some[1].set_index("child").loc["B", "sex"] is None and pd.isna(some[2].loc[0, "duc"])
+
+
+def test_the_episodes_a_comparison_finds_the_same_are_those_stored_alike():
+    """`compare` marks an episode the same in both records exactly where its stored row would be the same
+    but for its collection year (longitudinal._changed, which compares the stored rows), so an import
+    writes only the rows that differ; blank text and missing values are alike, and no stand-in value is."""
+    before = _episodes(
+        [
+            ("A", 2019, "2018-05-01", None, "C2", "U1", None),  # the same but for its year
+            ("A", 2019, "2018-09-01", None, "C2", "U1", None),  # closed
+            ("B", 2019, "2019-01-01", None, "C2", "R1", None),  # REC blank either way
+            ("C", 2019, "2018-06-01", None, "C2", "U3", None),  # a distance where there was none
+            ("D", 2019, "2018-07-01", None, "C2", "U3", None),  # a code changed
+            ("E", 2019, "2018-08-01", None, "C2", "U3", None),  # only before
+        ]
+    )
+    after = _episodes(
+        [
+            ("A", 2020, "2018-05-01", None, "C2", "U1", None),
+            ("A", 2020, "2018-09-01", "2019-06-01", "C2", "U1", "E4A"),
+            ("B", 2020, "2019-01-01", None, "C2", "R1", ""),
+            ("C", 2020, "2018-06-01", None, "C2", "U3", None),
+            ("D", 2020, "2018-07-01", None, "V2", "U3", None),
+            ("F", 2020, "2019-08-01", None, "C2", "U3", None),  # only after
+        ]
+    )
+    before.loc[before["child"] == "A", "pl_post_key"] = ""
+    after.loc[after["child"] == "C", "distance"] = -1.0
+    empty = pd.DataFrame({"child": [], "collection_year": [], "sex": [], "dob": pd.to_datetime([])})
+    uasc = pd.DataFrame({"child": [], "collection_year": [], "duc": pd.to_datetime([])})
+    result = longitudinal.compare((before, empty, uasc), (after, empty, uasc))
+    assert list(result.same_before) == [True, False, True, False, False, False]
+    assert list(result.same_after) == [True, False, True, False, False, False]
+
+    la = LocalAuthority(pk=1)
+    gone, new = longitudinal._changed(
+        longitudinal._stored_episodes(la, before), longitudinal._stored_episodes(la, after)
+    )
+    assert list(gone.index) == list(np.flatnonzero(~result.same_before))
+    assert list(new.index) == list(np.flatnonzero(~result.same_after))
