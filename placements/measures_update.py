@@ -146,6 +146,7 @@ def measures_change(la, staged: Return) -> MeasuresChange:
         )
 
     replaced = {pk: year for pk, year in before.items() if year == staged.collection_year}
+    ahead = None
     if replaced or max(before.values()) > staged.collection_year:
         # The rows the replaced return held may have hidden an earlier return's; and the stored collection
         # years are those of a return holding the row as it is, not always the latest (rows re-reported
@@ -158,9 +159,8 @@ def measures_change(la, staged: Return) -> MeasuresChange:
     else:
         rows = load.returns_frames({staged.pk: staged.collection_year})
         children = set().union(*(set(df["child"]) for df in rows))
-        was = record_prefetch.take(la, children)
-        if was is None:
-            was = longitudinal.record_read(la, children, ids=True)
+        ahead = record_prefetch.take(la, children)
+        was = ahead.frames if ahead else longitudinal.record_read(la, children, ids=True)
         # Only the episodes with a (CHILD, DECOM) of the return can differ: the rest of the children's
         # history is compared and written as it was, whatever its length.
         now, *changing = longitudinal.merge_later(was, rows)
@@ -171,13 +171,17 @@ def measures_change(la, staged: Return) -> MeasuresChange:
     counts: dict[int, dict[str, int]] = {}
     if whole:
         first, last = dt.date(whole[0] - 1, 4, 1), dt.date(whole[-1], 3, 31)
-        others = longitudinal.children_overlapping(la, first, last) - children
+        overlapping = ahead.children_overlapping(first, last) if ahead else None
+        if overlapping is None:
+            overlapping = longitudinal.children_overlapping(la, first, last)
+        others = overlapping - children
         everyone = longitudinal.combine(now, longitudinal.record_read(la, others))
         computed = measures.compute_counts(*everyone, whole, built=True)
         counts = {year: computed.get(year, zero) for year in whole}
 
     deltas: dict[int, dict[str, int]] = {}
-    seen_from = longitudinal.first_change(*changing, history=history)
+    comparison = longitudinal.compare(*changing, history=history)
+    seen_from = comparison.days
     for year in sorted(stored):
         changed = seen_from.index[seen_from.to_numpy() <= _ref_day(year)]
         if not len(changed):

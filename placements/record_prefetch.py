@@ -4,7 +4,8 @@ Merging a return later than every return held (placements.measures_update) start
 longitudinal record of the return's children, a read of every episode they have had that waits mostly on
 the database. The children are known once the return is pseudonymised, so the read is started then, on a
 connection of its own in a thread, and runs while the return is written to the staging tables; the merge
-takes it if it is still the stored record, and reads it itself otherwise.
+takes it if it is still the stored record, and reads it itself otherwise. The children of the record looked
+after in the return's year (whose part in that year is computed whole) are read ahead with it.
 
 "Still the stored record": the read runs in one REPEATABLE READ transaction with the authority's
 LongitudinalState row, and every write of the record rewrites that row (longitudinal.record_write), so the
@@ -15,6 +16,7 @@ and tests in one transaction) does not prefetch.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -30,12 +32,30 @@ _pending: dict[tuple[int, int], _Prefetch] = {}  # (thread id, authority id): th
 _guard = threading.Lock()
 
 
+@dataclass(frozen=True)
+class Prefetched:
+    """What was read ahead: the children's stored record, and the children of the stored record with an
+    episode overlapping the return's year (`window`: its first and last days), or None."""
+
+    frames: longitudinal.Frames
+    window: tuple[dt.date, dt.date] | None
+    overlapping: frozenset[str] | None
+
+    def children_overlapping(self, first: dt.date, last: dt.date) -> set[str] | None:
+        """longitudinal.children_overlapping(la, first, last) as read ahead, or None if another window."""
+        return (
+            set(self.overlapping) if self.window == (first, last) and self.overlapping is not None else None
+        )
+
+
 @dataclass
 class _Prefetch:
     la_id: int
     children: frozenset[str]
+    window: tuple[dt.date, dt.date] | None = None
     version: str | None = None
     frames: longitudinal.Frames | None = None
+    overlapping: frozenset[str] | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -57,6 +77,8 @@ def _read(job: _Prefetch, la) -> None:
             job.version = _version(cursor, job.la_id)
             if job.version is not None:
                 job.frames = longitudinal.record_read(la, job.children, ids=True)
+                if job.window is not None:
+                    job.overlapping = frozenset(longitudinal.children_overlapping(la, *job.window))
     except Exception:  # the merge reads the record itself
         logger.exception("Reading the stored record ahead of the merge failed")
         job.frames = None
@@ -65,11 +87,13 @@ def _read(job: _Prefetch, la) -> None:
         job.done.set()
 
 
-def start(la, children) -> None:
-    """Start reading the stored record of these children of the authority (PostgreSQL only)."""
+def start(la, children, year: int | None = None) -> None:
+    """Start reading the stored record of these children of the authority (PostgreSQL only) and, given the
+    return's collection year, the children of the record with an episode overlapping that year."""
     if connection.vendor != "postgresql" or not children:
         return
-    job = _Prefetch(la_id=la.pk, children=frozenset(str(c) for c in children))
+    window = None if year is None else (dt.date(year - 1, 4, 1), dt.date(year, 3, 31))
+    job = _Prefetch(la_id=la.pk, children=frozenset(str(c) for c in children), window=window)
     with _guard:
         old = _pending.pop(_key(la), None)
         _pending[_key(la)] = job
@@ -86,9 +110,9 @@ def discard(la) -> None:
         job.done.wait()
 
 
-def take(la, children) -> longitudinal.Frames | None:
-    """The stored record of exactly these children read ahead by `start`, if it is still the stored record;
-    otherwise None (and the caller reads it)."""
+def take(la, children) -> Prefetched | None:
+    """What `start` read ahead for exactly these children, if it is still the stored record; otherwise None
+    (and the caller reads it)."""
     with _guard:
         job = _pending.pop(_key(la), None)
     if job is None:
@@ -99,4 +123,4 @@ def take(la, children) -> longitudinal.Frames | None:
     with connection.cursor() as cursor:
         if _version(cursor, la.pk) != job.version:
             return None
-    return job.frames
+    return Prefetched(job.frames, job.window, job.overlapping)

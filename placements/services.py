@@ -252,7 +252,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
             _record_problems(job, problems + list(getattr(clean, "problems", [])))
 
             # The children's stored record is read while the return is saved (placements.record_prefetch).
-            record_prefetch.start(job.la, _children_of(clean))
+            record_prefetch.start(job.la, _children_of(clean), job.collection_year)
             _progress(job, 0.40, "Saving the return")
             staged = load.return_stage(
                 la=job.la,

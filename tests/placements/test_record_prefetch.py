@@ -2,6 +2,8 @@
 the merge only while it is still the stored record, and for exactly the children asked for; the measures are
 those of a full recompute either way. The read ahead needs committed data on PostgreSQL."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
@@ -38,9 +40,9 @@ def test_a_later_year_merges_the_record_read_ahead_and_equals_a_full_recompute(n
     original = record_prefetch.take
 
     def spy(la, children):
-        frames = original(la, children)
-        taken.append(frames is not None)
-        return frames
+        ahead = original(la, children)
+        taken.append(ahead is not None)
+        return ahead
 
     monkeypatch.setattr(record_prefetch, "take", spy)
     for year in (2015, 2016, 2017):
@@ -68,9 +70,23 @@ def test_the_read_ahead_is_taken_only_for_the_children_it_read(norfolk):
     record_prefetch.start(norfolk, children)
     assert record_prefetch.take(norfolk, set(list(children)[1:])) is None
     record_prefetch.start(norfolk, children)
-    frames = record_prefetch.take(norfolk, children)
-    assert frames is not None and set(frames[0]["child"]) == children
+    ahead = record_prefetch.take(norfolk, children)
+    assert ahead is not None and set(ahead.frames[0]["child"]) == children
     assert record_prefetch.take(norfolk, children) is None  # taken once
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_children_looked_after_in_the_returns_year_are_read_ahead_for_that_year_only(norfolk):
+    children = one_year_held(norfolk)
+    record_prefetch.start(norfolk, children, 2016)
+    ahead = record_prefetch.take(norfolk, children)
+    year = (dt.date(2015, 4, 1), dt.date(2016, 3, 31))
+    expected = longitudinal.children_overlapping(norfolk, *year)
+    assert expected and ahead.children_overlapping(*year) == expected
+    assert ahead.children_overlapping(dt.date(2014, 4, 1), dt.date(2015, 3, 31)) is None  # not that year
+    record_prefetch.start(norfolk, children)
+    assert record_prefetch.take(norfolk, children).children_overlapping(*year) is None  # no year given
 
 
 @pytest.mark.django_db
