@@ -11,7 +11,7 @@ each import's time against the years its authority already held, and, with every
 time (median and 90th percentile) of every authority's dashboard and of the regional page when the portal
 has one.
 
---scaling: --pairs authorities (3), their years imported one after another in one process, all but the
+--scaling: --pairs authorities (5), their years imported one after another in one process, all but the
 last; then, --pairs times, another authority's 1st year and one of those authorities' last year, one
 straight after the other. Prints every import's time, each pair's ratio of the last year to the 1st, and
 their median (target: the 10th year in at most 1.2 times the time of the 1st). --children 360000 --years
@@ -300,7 +300,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument(
-        "--pairs", type=int, default=3, help="--scaling: authorities whose last year is timed beside a 1st"
+        "--pairs", type=int, default=5, help="--scaling: authorities whose last year is timed beside a 1st"
     )
     args = parser.parse_args()
     media = tempfile.mkdtemp(prefix="bench-regional-media-")
