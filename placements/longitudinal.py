@@ -102,14 +102,12 @@ def _day_numbers(series: pd.Series, blank: int) -> np.ndarray:
 
 
 def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Values as compared: blank text and missing numbers alike."""
+    """Header and UASC values as compared (`compare`): dates as day numbers, blank text and missing alike."""
     out = pd.DataFrame(index=df.index)
     for column in columns:
         values = df[column]
         if column in _DATES:
             out[column] = _day_numbers(values, _NEVER)
-        elif column == "distance":
-            out[column] = pd.to_numeric(values).astype("float64").fillna(-1.0)
         else:
             # Worked out once per distinct value: a column holds few.
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -124,17 +122,13 @@ def _blank(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _differ(before: pd.DataFrame, after: pd.DataFrame, column: str, pos_b, pos_a) -> np.ndarray:
-    """Whether a column of before[pos_b] and after[pos_a] differs, pair by pair, compared as `_blank`
-    compares it (blank text and missing numbers alike); both positions are those of real rows."""
+    """Whether a text column, or the distance, of before[pos_b] and after[pos_a] differs, pair by pair
+    (blank text and missing values alike); both positions are those of real rows. Dates are compared as
+    day numbers by the caller."""
     if column == "distance":  # both missing alike; no stand-in value that a distance could equal
         b = pd.to_numeric(before[column]).to_numpy(dtype=np.float64, na_value=np.nan)[pos_b]
         a = pd.to_numeric(after[column]).to_numpy(dtype=np.float64, na_value=np.nan)[pos_a]
         return ~((b == a) | (np.isnan(b) & np.isnan(a)))
-    if column in _DATES:
-        return (
-            _blank(before, [column])[column].to_numpy()[pos_b]
-            != _blank(after, [column])[column].to_numpy()[pos_a]
-        )
     b, a = before[column].to_numpy(dtype=object)[pos_b], after[column].to_numpy(dtype=object)[pos_a]
     blank_b, blank_a = pd.isna(b) | (b == ""), pd.isna(a) | (a == "")
     return np.where(blank_b | blank_a, blank_b != blank_a, b != a)
@@ -292,12 +286,13 @@ _FIELD, _ROW = chr(31), chr(30)  # ASCII unit and record separators: in no store
 
 
 def _text_rows(cursor, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
-    """The rows of `sql` (whose columns are `columns`, every value as text, NULL as ''), read as one text
+    """The rows of `sql` (whose columns are named `columns`, every value text, NULL as ''), read as one text
     per query that pandas' CSV reader splits (PostgreSQL): a child's history is many rows, and a
     cursor's fetch, which builds a Python tuple of typed values per row, cost more than the query. Values
     are text; a blank date, number or year is missing (as `_typed` reads them)."""
     cursor.execute(
-        f"SELECT count(*), string_agg(concat_ws(chr(31), {', '.join(columns)}), chr(30)) FROM ({sql}) r",
+        f"SELECT count(*), string_agg(concat_ws(chr(31), {', '.join(map(connection.ops.quote_name, columns))}), "
+        f"chr(30)) FROM ({sql}) r",
         params,
     )
     count, text = cursor.fetchone()
@@ -311,7 +306,7 @@ def _text_rows(cursor, sql: str, params: list, columns: list[str]) -> pd.DataFra
         names=columns,
         dtype=str,
         keep_default_na=False,
-        na_values={c: [""] for c in columns if not _is_text(c.strip('"'))},
+        na_values={c: [""] for c in columns if not _is_text(c)},
         quoting=csv.QUOTE_NONE,
     )
     if len(df) != count:  # a separator inside a value: never in what is stored, but never misread
@@ -348,14 +343,11 @@ def _fetch(model, fields: list[str], la_id: int, children: list[str] | None) -> 
                 f"FROM {CHILDREN_SQL} AS c(child) CROSS JOIN LATERAL ({_probe(table)}) t"
             )
             step = CHILD_BATCH * 50
-            quoted_names = [connection.ops.quote_name(n) for n in names]
             parts = [
-                _text_rows(cursor, sql, [children_param(children[i : i + step]), la_id], quoted_names)
+                _text_rows(cursor, sql, [children_param(children[i : i + step]), la_id], names)
                 for i in range(0, len(children), step)
             ]
-            df = pd.concat(parts or [pd.DataFrame(columns=names)], ignore_index=True)
-            df.columns = names
-            return df
+            return pd.concat(parts or [pd.DataFrame(columns=names)], ignore_index=True)
         for start in range(0, len(children), CHILD_BATCH):
             batch = children[start : start + CHILD_BATCH]
             marks = ", ".join(["%s"] * len(batch))
@@ -585,15 +577,17 @@ def record_write(
     ep, people = _stored_episodes(la, record[0]), _stored_people(la, record[1], record[2])
     with transaction.atomic():
         if previous is not None and wanted is not None:
+            by_id = "id" in previous[0].columns
+            old_ep = None if compared and by_id else _stored_episodes(la, previous[0])
             if compared:
-                gone = _stored_episodes(la, previous[0]) if "id" not in previous[0].columns else previous[0]
-                gone = gone.reset_index(drop=True)
+                gone = np.arange(len(previous[0]))  # positions in previous[0]
             else:
-                gone, ep = _changed(_stored_episodes(la, previous[0]), ep)
-            if "id" in previous[0].columns:  # gone's index: positions in previous[0]
-                _delete_ids(LongitudinalEpisode, previous[0]["id"].to_numpy()[gone.index.to_numpy()])
+                rows, ep = _changed(old_ep, ep)
+                gone = rows.index.to_numpy()
+            if by_id:
+                _delete_ids(LongitudinalEpisode, previous[0]["id"].to_numpy()[gone])
             else:
-                _delete_episodes(la.pk, gone)
+                _delete_episodes(la.pk, old_ep.iloc[gone])
             old_people = _stored_people(la, previous[1], previous[2])
             gone, people = _changed(old_people, people)
             changed = sorted(set(gone["child"]) | set(people["child"]))

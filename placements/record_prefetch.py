@@ -39,13 +39,11 @@ class Prefetched:
 
     frames: longitudinal.Frames
     window: tuple[dt.date, dt.date] | None
-    overlapping: frozenset[str] | None
+    overlapping: frozenset[str] | None  # read whenever `window` is given
 
     def children_overlapping(self, first: dt.date, last: dt.date) -> set[str] | None:
         """longitudinal.children_overlapping(la, first, last) as read ahead, or None if another window."""
-        return (
-            set(self.overlapping) if self.window == (first, last) and self.overlapping is not None else None
-        )
+        return set(self.overlapping) if self.window == (first, last) else None
 
 
 @dataclass
