@@ -26,25 +26,13 @@ from placements.services import (
     population_import,
 )
 from placements.ssda903 import load, read, transform, validate
-from sufficiency.models import LocalAuthority
 from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode, small_return
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 class Killed(BaseException):
     """Stands for the process being killed: no `except Exception` handler sees it, no clean-up runs."""
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def norfolk(seeded_core):
-    return LocalAuthority.objects.get(code="E10000020")
 
 
 def changed_return() -> list[tuple[str, bytes]]:

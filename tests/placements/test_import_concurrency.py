@@ -15,10 +15,7 @@ from sufficiency.models import LocalAuthority
 from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode, small_return
 from tests.placements.test_incremental_import import full, stored
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def two_children() -> list[tuple[str, bytes]]:

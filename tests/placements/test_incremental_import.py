@@ -11,20 +11,9 @@ from placements.models import ImportJob, Population, Return, YearlyFigure
 from placements.services import import_job_create, import_job_run, measures_recompute
 from placements.ssda903 import load
 from placements.ssda903.synthetic import generate_return
-from sufficiency.models import LocalAuthority
 from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def norfolk(seeded_core):
-    return LocalAuthority.objects.get(code="E10000020")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @functools.cache

@@ -9,22 +9,13 @@ from django.db import connection
 
 from placements import longitudinal, record_prefetch
 from placements.models import LongitudinalState
-from sufficiency.models import LocalAuthority
 from tests.placements.test_services_longitudinal import recomputed, run, stored, synthetic, uploads
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the record is read ahead on PostgreSQL only"
 )
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def norfolk(seeded_core):
-    return LocalAuthority.objects.get(code="E10000020")
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def one_year_held(la) -> set[str]:

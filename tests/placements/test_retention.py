@@ -19,21 +19,9 @@ from django.utils import timezone
 from placements import services
 from placements.models import ImportJob, ImportProblem
 from placements.services import import_job_create, import_job_run, import_problems_purge
-from sufficiency.models import LocalAuthority
 from tests.placements.returns import bad_return, small_return
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def norfolk(seeded_core):
-    return LocalAuthority.objects.get(code="E10000020")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def run(la, year, uploads):

@@ -13,15 +13,9 @@ from placements.services import (
     import_job_run,
     population_import,
 )
-from sufficiency.models import LocalAuthority
 from tests.placements.returns import bad_return, small_return
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def norfolk(seeded_core):
-    return LocalAuthority.objects.get(code="E10000020")
 
 
 def run(la, year, uploads):

@@ -16,17 +16,7 @@ from placements.ssda903.synthetic import generate_return
 from sufficiency.models import LocalAuthority
 from tests.placements.returns import EPISODE_COLUMNS, HEADER_COLUMNS, child, csv_bytes, episode
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def norfolk(seeded_core):
-    return LocalAuthority.objects.get(code="E10000020")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @functools.cache
